@@ -1,0 +1,145 @@
+package executor
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"time"
+)
+
+var (
+	// ErrShutdown is returned by Submit and Map once the executor has begun shutting down.
+	ErrShutdown = errors.New("executor: executor is shut down")
+
+	// ErrQueueFull is returned by Submit on an executor configured not to block when its
+	// queue is full.
+	ErrQueueFull = errors.New("executor: queue is full")
+
+	// ErrCancelled is the error of a Future whose task was cancelled before it started,
+	// by [Future.Cancel], by its ctx or by a shutdown with [CancelPending]. Such an error
+	// also matches the cause: context.Canceled or context.DeadlineExceeded.
+	ErrCancelled = errors.New("executor: task cancelled")
+
+	// ErrUnknownFunc is returned for a [Func] that is not registered, or whose name a
+	// worker process does not know (the worker binary lacks the registration).
+	ErrUnknownFunc = errors.New("executor: unknown function")
+
+	// ErrPoolBroken is the error of every pending and later task once a pool can no longer
+	// run tasks: a worker initializer failed, or worker processes keep dying at start.
+	// The error that broke the pool is wrapped beside it.
+	ErrPoolBroken = errors.New("executor: pool is broken")
+
+	// ErrKilled is matched by the error of a task whose worker was killed because the task
+	// outlived its ctx by more than the grace period. The same error also matches the
+	// ctx's error (context.DeadlineExceeded for a timeout). See [KilledError].
+	ErrKilled = errors.New("executor: task killed")
+
+	// ErrMemoryLimit is matched by the error of a task whose worker went over its hard
+	// memory limit and was killed. See [MemoryLimitError].
+	ErrMemoryLimit = errors.New("executor: worker over memory limit")
+)
+
+// cancelledError is the error of a cancelled Future: it matches ErrCancelled and its cause.
+type cancelledError struct{ cause error }
+
+func (e *cancelledError) Error() string {
+	if e.cause == nil || e.cause == context.Canceled {
+		return ErrCancelled.Error()
+	}
+	return ErrCancelled.Error() + ": " + e.cause.Error()
+}
+
+// Is matches ErrCancelled, and context.Canceled unless the cause was a deadline: a
+// cancelled task is a cancellation whatever asked for it (Future.Cancel, a shutdown).
+func (e *cancelledError) Is(target error) bool {
+	return target == ErrCancelled || target == context.Canceled && !errors.Is(e.cause, context.DeadlineExceeded)
+}
+func (e *cancelledError) Unwrap() error        { return e.cause }
+
+// errCancelledPlain is the error of a Future cancelled by [Future.Cancel].
+var errCancelledPlain error = &cancelledError{cause: context.Canceled}
+
+// cancelled returns the error of a task cancelled before it started because of cause
+// (nil means context.Canceled). It matches ErrCancelled and cause with errors.Is.
+func cancelled(cause error) error {
+	if cause == nil || cause == context.Canceled {
+		return errCancelledPlain
+	}
+	return &cancelledError{cause: cause}
+}
+
+// PanicError is the error of a task that panicked. Both backends recover the panic, so
+// that one bad task fails its own Future and the pool keeps serving; the value and the
+// stack of the panicking goroutine are kept for the caller. In a worker process, Value is
+// the panic value's text and Stack is the worker's stack.
+type PanicError struct {
+	Value any    // the value passed to panic
+	Stack []byte // the stack trace of the goroutine that panicked
+}
+
+func (e *PanicError) Error() string { return fmt.Sprintf("executor: task panicked: %v", e.Value) }
+
+// Unwrap returns the panic value when it is an error, so that errors.Is sees through it.
+func (e *PanicError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
+}
+
+// WorkerExitError is the error of a task whose worker process died while running it: an
+// exit, a signal, a Go fatal error, a closed pipe or a corrupt frame. Tasks the worker had
+// not started are run elsewhere and do not see this error.
+type WorkerExitError struct {
+	PID      int       // the worker's process id
+	ExitCode int       // the exit status, or -1 when a signal ended the process
+	Signal   os.Signal // the signal that ended the process, or nil
+	Stderr   []byte    // the last few KiB the worker wrote to stderr (a Go fatal error's trace)
+	Err      error     // what the parent saw, when it was more than the exit (a corrupt frame)
+}
+
+func (e *WorkerExitError) Error() string {
+	var how string
+	switch {
+	case e.Signal != nil:
+		how = "killed by signal " + e.Signal.String()
+	case e.ExitCode >= 0:
+		how = fmt.Sprintf("exited with code %d", e.ExitCode)
+	default:
+		how = "exited"
+	}
+	msg := fmt.Sprintf("executor: worker %d %s", e.PID, how)
+	if e.Err != nil {
+		msg += ": " + e.Err.Error()
+	}
+	return msg
+}
+
+func (e *WorkerExitError) Unwrap() error { return e.Err }
+
+// KilledError is the error of a task whose worker was killed because the task was still
+// running KillGrace after its ctx ended. It matches [ErrKilled] and the ctx's error.
+type KilledError struct {
+	PID   int           // the worker that was killed
+	Grace time.Duration // how long the task had to return after its ctx ended
+	Cause error         // the ctx's error: context.Canceled or context.DeadlineExceeded
+}
+
+func (e *KilledError) Error() string {
+	return fmt.Sprintf("executor: task killed with worker %d, %v after its context ended: %v", e.PID, e.Grace, e.Cause)
+}
+func (e *KilledError) Is(target error) bool { return target == ErrKilled }
+func (e *KilledError) Unwrap() error        { return e.Cause }
+
+// MemoryLimitError is the error of a task whose worker went over its hard memory limit
+// while the task ran; the worker was killed. It matches [ErrMemoryLimit].
+type MemoryLimitError struct {
+	PID   int    // the worker that was killed
+	Used  uint64 // the private memory measured, in bytes
+	Limit uint64 // the hard limit, in bytes
+}
+
+func (e *MemoryLimitError) Error() string {
+	return fmt.Sprintf("executor: worker %d used %d MiB, over its hard limit of %d MiB; killed",
+		e.PID, e.Used>>20, e.Limit>>20)
+}
+func (e *MemoryLimitError) Is(target error) bool { return target == ErrMemoryLimit }

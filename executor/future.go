@@ -1,0 +1,174 @@
+package executor
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+)
+
+// Future is the eventual result of a submitted task. Its methods are safe for concurrent
+// use. Futures are created by [Submit] (and by backends' own submit helpers); the zero
+// Future is not usable.
+type Future[T any] struct {
+	mu        sync.Mutex
+	state     State
+	done      chan struct{} // made on first wait; closedChan if done before anyone waited
+	val       T
+	err       error
+	callbacks []func(*Future[T])
+	stop      func() bool // stops the watch on the submit ctx
+	group     notifier    // Map's chunk, told when this item is resolved
+}
+
+// notifier is told when a Future is resolved: Map's chunks use it in place of a done
+// channel per item.
+type notifier interface{ itemDone() }
+
+// closedChan stands in for a Future's done channel when it finished before anyone asked
+// for the channel, which saves the allocation on the fast path.
+var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
+// Result waits for the task and returns its result and error. The ctx bounds only this
+// wait: when it ends first, Result returns ctx's error and the task goes on (cancel it
+// with the ctx given to Submit, or with [Future.Cancel]).
+func (f *Future[T]) Result(ctx context.Context) (T, error) {
+	f.mu.Lock()
+	if !f.state.done() {
+		done := f.doneLocked()
+		f.mu.Unlock()
+		select {
+		case <-done:
+		case <-ctx.Done():
+			var zero T
+			return zero, ctx.Err()
+		}
+		f.mu.Lock()
+	}
+	v, err := f.val, f.err
+	f.mu.Unlock()
+	return v, err
+}
+
+// Err returns the task's error once it is done (nil for a success), and nil while it is
+// not. It does not block.
+func (f *Future[T]) Err() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.err
+}
+
+// Done returns a channel that is closed when the task is done: finished or cancelled.
+func (f *Future[T]) Done() <-chan struct{} {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.doneLocked()
+}
+
+func (f *Future[T]) doneLocked() chan struct{} {
+	if f.done == nil {
+		if f.state.done() {
+			f.done = closedChan
+		} else {
+			f.done = make(chan struct{})
+		}
+	}
+	return f.done
+}
+
+// State returns where the task stands now.
+func (f *Future[T]) State() State {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.state
+}
+
+// Cancel cancels the task if it has not started, and reports whether the task is
+// cancelled: true if it was pending (it will never run) or already cancelled, false if it
+// is running or finished. This is Python's Future.cancel; to stop a running task, cancel
+// the ctx it was submitted with.
+func (f *Future[T]) Cancel() bool {
+	if f.discard(errCancelledPlain) {
+		return true
+	}
+	return f.State() == Cancelled
+}
+
+// AddDoneCallback arranges for fn to be called once with f when the task is done. If it
+// is done already, fn runs at once in the calling goroutine; otherwise it runs in the
+// goroutine that resolves the task, so it should be quick. Callbacks run in the order
+// they were added; a panicking callback is logged with [slog.Default] and does not stop
+// the others.
+func (f *Future[T]) AddDoneCallback(fn func(*Future[T])) {
+	f.mu.Lock()
+	if !f.state.done() {
+		f.callbacks = append(f.callbacks, fn)
+		f.mu.Unlock()
+		return
+	}
+	f.mu.Unlock()
+	f.runCallback(fn)
+}
+
+func (f *Future[T]) runCallback(fn func(*Future[T])) {
+	defer func() {
+		if v := recover(); v != nil {
+			slog.Default().Error("executor: done callback panicked", "panic", v)
+		}
+	}()
+	fn(f)
+}
+
+// start moves a pending future to Running.
+func (f *Future[T]) start() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.state != Pending {
+		return false
+	}
+	f.state = Running
+	return true
+}
+
+// discard cancels a pending future with err.
+func (f *Future[T]) discard(err error) bool {
+	f.mu.Lock()
+	if f.state != Pending {
+		f.mu.Unlock()
+		return false
+	}
+	f.resolveLocked(Cancelled, *new(T), err)
+	return true
+}
+
+// complete resolves a pending or running future. It reports false if it was done already.
+func (f *Future[T]) complete(v T, err error) bool {
+	f.mu.Lock()
+	if f.state.done() {
+		f.mu.Unlock()
+		return false
+	}
+	f.resolveLocked(Finished, v, err)
+	return true
+}
+
+// resolveLocked records the outcome, unlocks f, and then tells everyone waiting.
+func (f *Future[T]) resolveLocked(s State, v T, err error) {
+	f.state, f.val, f.err = s, v, err
+	if f.done == nil {
+		f.done = closedChan
+	} else {
+		close(f.done)
+	}
+	callbacks, stop, g := f.callbacks, f.stop, f.group
+	f.callbacks, f.stop = nil, nil
+	f.mu.Unlock()
+	if stop != nil {
+		stop()
+	}
+	for _, fn := range callbacks {
+		f.runCallback(fn)
+	}
+	if g != nil {
+		g.itemDone()
+	}
+}

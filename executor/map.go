@@ -1,0 +1,274 @@
+package executor
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"sync/atomic"
+)
+
+// MapOption tunes [Map] and [MapUnordered].
+type MapOption interface{ applyMap(*mapConfig) }
+
+type mapConfig struct {
+	chunk, window int
+	err           error
+}
+
+type mapFunc func(*mapConfig)
+
+func (f mapFunc) applyMap(c *mapConfig) { f(c) }
+
+// Chunk makes Map send n items per dispatch: a goroutine pool runs them one after another
+// on one worker, a process pool sends them in one message and so pays one round trip for
+// n items. Larger chunks cut the per-item cost of small tasks; smaller ones spread uneven
+// tasks better. The default is 1, as in Python; n < 1 is an error that Map yields.
+func Chunk(n int) MapOption {
+	return mapFunc(func(c *mapConfig) {
+		if n < 1 {
+			c.err = fmt.Errorf("executor: Chunk(%d): want at least 1", n)
+		}
+		c.chunk = n
+	})
+}
+
+// Window bounds the items Map has in flight, dispatched and not yet yielded, to n
+// (rounded up to a whole number of chunks). This is Map's back-pressure: a slow consumer
+// or an endless input never piles up in memory. The default is the larger of 256 and 8
+// chunks; n < 1 is an error that Map yields.
+func Window(n int) MapOption {
+	return mapFunc(func(c *mapConfig) {
+		if n < 1 {
+			c.err = fmt.Errorf("executor: Window(%d): want at least 1", n)
+		}
+		c.window = n
+	})
+}
+
+// Result is one item's outcome from [MapUnordered]: its position in the input, and the
+// function's result and error.
+type Result[T any] struct {
+	Index int
+	Value T
+	Err   error
+}
+
+// Map runs f on each input on ex and yields the results in input order, as Python's
+// Executor.map. Each error is yielded at its own position and iteration goes on past it:
+// the caller decides whether to break. Inputs are pulled lazily, at most a [Window] ahead
+// of the consumer. Breaking out of the loop cancels what is pending and the ctx of what is
+// running, and returns at once. When ctx ends, Map yields its error once and stops.
+//
+// Map is one pass: iterating the returned sequence again runs f on the inputs again.
+func Map[In, Out any](ctx context.Context, ex Executor, f Func[In, Out], inputs iter.Seq[In], opts ...MapOption) iter.Seq2[Out, error] {
+	return func(yield func(Out, error) bool) {
+		m := newMapRun(ctx, ex, f, true, opts)
+		m.run(inputs, func(c *chunk[In, Out]) bool {
+			for i := range c.items {
+				if !yield(c.items[i].val, c.items[i].err) {
+					return false
+				}
+			}
+			return true
+		}, func(err error) { yield(*new(Out), err) })
+	}
+}
+
+// MapUnordered is [Map] that yields each result as soon as it is ready, in completion
+// order (chunk by chunk), with its input position in [Result.Index]. A slow item then
+// holds up nothing but itself.
+func MapUnordered[In, Out any](ctx context.Context, ex Executor, f Func[In, Out], inputs iter.Seq[In], opts ...MapOption) iter.Seq[Result[Out]] {
+	return func(yield func(Result[Out]) bool) {
+		m := newMapRun(ctx, ex, f, false, opts)
+		m.run(inputs, func(c *chunk[In, Out]) bool {
+			for i := range c.items {
+				if !yield(Result[Out]{Index: c.start + i, Value: c.items[i].val, Err: c.items[i].err}) {
+					return false
+				}
+			}
+			return true
+		}, func(err error) { yield(Result[Out]{Index: -1, Err: err}) })
+	}
+}
+
+// chunk is one dispatch of Map: a few items that resolve on their own and tell the chunk.
+type chunk[In, Out any] struct {
+	start     int // input position of items[0]
+	items     []call[In, Out]
+	remaining atomic.Int32
+	done      chan<- *chunk[In, Out] // buffered for every chunk in flight: never blocks
+	finished  bool                   // seen on done; touched by the consumer only
+}
+
+func (c *chunk[In, Out]) itemDone() {
+	if c.remaining.Add(-1) == 0 {
+		c.done <- c
+	}
+}
+
+type mapRun[In, Out any] struct {
+	ctx       context.Context
+	ex        Executor
+	f         Func[In, Out]
+	ordered   bool
+	cfg       mapConfig
+	maxChunks int
+	done      chan *chunk[In, Out]
+	inflight  []*chunk[In, Out] // in input order
+	broke     bool              // the consumer broke out of its loop
+}
+
+func newMapRun[In, Out any](ctx context.Context, ex Executor, f Func[In, Out], ordered bool, opts []MapOption) *mapRun[In, Out] {
+	cfg := mapConfig{chunk: 1}
+	for _, o := range opts {
+		if o != nil {
+			o.applyMap(&cfg)
+		}
+	}
+	if cfg.err == nil && f.fn == nil {
+		cfg.err = fmt.Errorf("%w: Map of a zero Func (not made by Register)", ErrUnknownFunc)
+	}
+	if cfg.window == 0 {
+		cfg.window = max(256, 8*cfg.chunk)
+	}
+	maxChunks := max(1, (cfg.window+cfg.chunk-1)/max(cfg.chunk, 1))
+	return &mapRun[In, Out]{ctx: ctx, ex: ex, f: f, ordered: ordered, cfg: cfg,
+		maxChunks: maxChunks, done: make(chan *chunk[In, Out], maxChunks)}
+}
+
+// run drives the map: it pulls inputs, dispatches chunks, and hands finished chunks to
+// emit; fail reports an error that ends the map.
+func (m *mapRun[In, Out]) run(inputs iter.Seq[In], emit func(*chunk[In, Out]) bool, fail func(error)) {
+	if m.cfg.err != nil {
+		fail(m.cfg.err)
+		return
+	}
+	parent := m.ctx
+	ctx, cancel := context.WithCancel(parent)
+	m.ctx = ctx
+	defer m.abandon(cancel)
+
+	var cur *chunk[In, Out]
+	next := 0
+	for in := range inputs {
+		if cur == nil {
+			cur = &chunk[In, Out]{start: next, items: make([]call[In, Out], 0, m.cfg.chunk), done: m.done}
+		}
+		cur.items = append(cur.items, call[In, Out]{ctx: ctx, fn: m.f.fn, name: m.f.name, in: in})
+		next++
+		if len(cur.items) < m.cfg.chunk {
+			continue
+		}
+		m.dispatch(cur)
+		cur = nil
+		if !m.drain(emit, false) {
+			break
+		}
+	}
+	if cur != nil && !m.broke && ctx.Err() == nil {
+		m.dispatch(cur)
+	}
+	if !m.broke && m.drain(emit, true) {
+		return
+	}
+	if err := parent.Err(); err != nil && !m.broke {
+		fail(err)
+	}
+}
+
+func (m *mapRun[In, Out]) dispatch(c *chunk[In, Out]) {
+	c.remaining.Store(int32(len(c.items)))
+	for i := range c.items {
+		c.items[i].group = c
+	}
+	m.inflight = append(m.inflight, c)
+	var err error
+	if len(c.items) == 1 {
+		err = m.ex.Execute(m.ctx, &c.items[0])
+	} else {
+		tasks := make([]Task, len(c.items))
+		for i := range c.items {
+			tasks[i] = &c.items[i]
+		}
+		err = m.ex.ExecuteBatch(m.ctx, tasks)
+	}
+	if err != nil {
+		for i := range c.items {
+			c.items[i].Fail(err)
+		}
+	}
+}
+
+// drain emits the chunks that are ready; it waits for more while the window is full, or
+// until nothing is in flight when all is set. It returns false when the map must stop:
+// the consumer broke out, or ctx ended.
+func (m *mapRun[In, Out]) drain(emit func(*chunk[In, Out]) bool, all bool) bool {
+	for {
+		if m.ctx.Err() != nil {
+			return false
+		}
+		// Take what has finished without waiting.
+		for ready := true; ready; {
+			select {
+			case c := <-m.done:
+				if !m.finished(c, emit) {
+					return false
+				}
+			default:
+				ready = false
+			}
+		}
+		if len(m.inflight) == 0 || (!all && len(m.inflight) < m.maxChunks) {
+			return true
+		}
+		select {
+		case c := <-m.done:
+			if !m.finished(c, emit) {
+				return false
+			}
+		case <-m.ctx.Done():
+			return false
+		}
+	}
+}
+
+// finished records that c is done and emits what can be emitted: c itself when unordered,
+// the finished prefix of the in-flight chunks when ordered.
+func (m *mapRun[In, Out]) finished(c *chunk[In, Out], emit func(*chunk[In, Out]) bool) bool {
+	c.finished = true
+	if !m.ordered {
+		for i, x := range m.inflight {
+			if x == c {
+				m.inflight = append(m.inflight[:i], m.inflight[i+1:]...)
+				break
+			}
+		}
+		if !emit(c) {
+			m.broke = true
+			return false
+		}
+		return true
+	}
+	for len(m.inflight) > 0 && m.inflight[0].finished {
+		head := m.inflight[0]
+		m.inflight[0] = nil
+		m.inflight = m.inflight[1:]
+		if !emit(head) {
+			m.broke = true
+			return false
+		}
+	}
+	return true
+}
+
+// abandon cancels whatever is still in flight when the map ends early: pending items never
+// run, running ones see their ctx cancelled.
+func (m *mapRun[In, Out]) abandon(cancel context.CancelFunc) {
+	cancel()
+	for _, c := range m.inflight {
+		for i := range c.items {
+			c.items[i].Discard(context.Canceled)
+		}
+	}
+	m.inflight = nil
+}

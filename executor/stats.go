@@ -1,0 +1,30 @@
+package executor
+
+import "time"
+
+// Stats is a snapshot of an executor's counters, from [Executor.Stats]. The counters
+// only grow; Running, Queued and Workers are the figures of the moment.
+type Stats struct {
+	Submitted uint64 // tasks taken
+	Completed uint64 // tasks that returned without an error
+	Failed    uint64 // tasks that returned an error, panicked or lost their worker
+	Cancelled uint64 // tasks cancelled before they started
+
+	Running int // tasks running now
+	Queued  int // tasks waiting for a worker
+	Workers int // workers alive: goroutines or processes
+
+	// PerWorker has a backend's own figures per worker; a process pool fills it, a
+	// goroutine pool leaves it nil.
+	PerWorker []WorkerStats
+}
+
+// WorkerStats describes one worker process of a process pool.
+type WorkerStats struct {
+	PID       int
+	Started   time.Time
+	TasksDone uint64        // tasks this worker finished
+	Memory    uint64        // private memory in bytes (USS), 0 if it could not be read
+	CPUTime   time.Duration // user plus system CPU time
+	Restarts  int           // how many workers this slot had before this one
+}

@@ -1,0 +1,3 @@
+module github.com/dualpool/dualpool
+
+go 1.24

@@ -1,0 +1,18 @@
+// Package threadpool is dualpool's goroutine-pool backend: an [executor.Executor] that
+// runs tasks on a bounded set of goroutines in this process. It is the counterpart of
+// Python's ThreadPoolExecutor, for tasks that mostly wait on the network or the disk.
+//
+// Go has no GIL: these goroutines also run CPU-bound Go code in parallel, on every core.
+// Choose the process pool (package procpool) for isolation — code that may crash, hang,
+// leak or must be killed — not for speed.
+//
+// Workers start lazily, one per task until the maximum, and then take tasks from a FIFO
+// queue, unbounded by default. A task's panic is recovered into its Future's
+// *executor.PanicError and the worker goes on. Goroutines cannot be killed: a task that
+// ignores its ctx runs to its end, and Shutdown waits for it (or returns when its own ctx
+// ends, leaving it running). No goroutine of the pool outlives a Shutdown that returned
+// nil.
+//
+// Submit plus Result of a no-op task costs about a quarter of a microsecond and two
+// allocations (see the package's benchmarks).
+package threadpool

@@ -1,0 +1,266 @@
+package threadpool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime/pprof"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/dualpool/dualpool/executor"
+)
+
+// Pool is a goroutine pool. Make one with [New]; it is safe for concurrent use.
+type Pool struct {
+	cfg    config
+	labels context.Context // carries the pool's pprof labels; its workers' base ctx
+
+	mu      sync.Mutex
+	queue   queue         // tasks waiting for a worker
+	idle    int           // workers waiting on handoff that no task has claimed yet
+	workers int           // live workers
+	closed  bool          // Shutdown was called
+	broken  error         // why the pool is broken, or nil
+	space   chan struct{} // closed and replaced when the queue frees room
+	waiters int           // submitters waiting on space
+	drained chan struct{} // closed when closed and no worker is left
+
+	// handoff carries tasks to idle workers. Each send is matched by a claim on idle
+	// made under mu, so it never blocks; its capacity is the worker maximum.
+	handoff chan item
+
+	// halt is read by workers before each task: running, cancelling or broken.
+	halt atomic.Int32
+
+	submitted                    uint64 // under mu
+	completed, failed, cancelled atomic.Uint64
+	running                      atomic.Int64
+}
+
+const (
+	haltNone = iota
+	haltCancel
+	haltBroken
+)
+
+var _ executor.Executor = (*Pool)(nil)
+
+// New returns a goroutine pool. No goroutine starts until the first task. An invalid
+// option is an error here, never a panic later.
+func New(opts ...Option) (*Pool, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		if o != nil {
+			o.apply(&cfg)
+		}
+	}
+	if err := errors.Join(cfg.errs...); err != nil {
+		return nil, fmt.Errorf("threadpool: %w", err)
+	}
+	p := &Pool{
+		cfg:     cfg,
+		labels:  pprof.WithLabels(context.Background(), pprof.Labels("dualpool.pool", cfg.name)),
+		space:   make(chan struct{}),
+		drained: make(chan struct{}),
+		handoff: make(chan item, cfg.maxWorkers),
+	}
+	return p, nil
+}
+
+// Go submits a plain closure to p: the goroutine pool runs any Go function, since it
+// never leaves the process. It behaves as [executor.Submit].
+func Go[T any](ctx context.Context, p *Pool, fn func(context.Context) (T, error)) (*executor.Future[T], error) {
+	return executor.SubmitFunc(ctx, p, fn)
+}
+
+// Execute implements [executor.Executor]; programs use [executor.Submit].
+func (p *Pool) Execute(ctx context.Context, t executor.Task) error {
+	return p.enqueue(ctx, item{task: t})
+}
+
+// ExecuteBatch implements [executor.Executor]: one worker runs the batch in order.
+func (p *Pool) ExecuteBatch(ctx context.Context, batch []executor.Task) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	return p.enqueue(ctx, item{batch: batch})
+}
+
+func (p *Pool) enqueue(ctx context.Context, it item) error {
+	p.mu.Lock()
+	for {
+		switch {
+		case p.closed:
+			p.mu.Unlock()
+			return executor.ErrShutdown
+		case p.broken != nil:
+			err := p.broken
+			p.mu.Unlock()
+			return err
+		case p.idle > 0:
+			p.idle--
+			p.handoff <- it
+		case p.workers < p.cfg.maxWorkers:
+			p.workers++
+			go p.worker(it)
+		case p.cfg.queueSize < 0 || p.queue.len() < p.cfg.queueSize:
+			p.queue.push(it)
+		case p.cfg.nonBlocking:
+			p.mu.Unlock()
+			return executor.ErrQueueFull
+		default:
+			space := p.space
+			p.waiters++
+			p.mu.Unlock()
+			var err error
+			select {
+			case <-space:
+			case <-ctx.Done():
+				err = ctx.Err()
+			}
+			p.mu.Lock()
+			p.waiters--
+			if err != nil {
+				p.mu.Unlock()
+				return err
+			}
+			continue
+		}
+		p.submitted += uint64(it.size())
+		p.mu.Unlock()
+		return nil
+	}
+}
+
+// worker runs first, then whatever the queue and the handoff bring, until the pool
+// shuts down or it has been idle for too long.
+func (p *Pool) worker(first item) {
+	defer p.exit()
+	pprof.SetGoroutineLabels(p.labels)
+	if init := p.cfg.initializer; init != nil {
+		if err := init(p.labels); err != nil {
+			p.breakPool(err, first)
+			return
+		}
+	}
+	var idle *time.Timer
+	if p.cfg.idleTimeout > 0 {
+		idle = time.NewTimer(p.cfg.idleTimeout)
+		defer idle.Stop()
+	}
+	for it, ok := first, true; ok; it, ok = p.next(idle) {
+		p.runItem(it)
+	}
+}
+
+func (p *Pool) runItem(it item) {
+	if it.task != nil {
+		p.run(it.task)
+		return
+	}
+	for _, t := range it.batch {
+		p.run(t)
+	}
+}
+
+// next returns the worker's next item: the head of the queue, or else what the handoff
+// brings. It reports false when the worker should exit.
+func (p *Pool) next(idle *time.Timer) (item, bool) {
+	p.mu.Lock()
+	if it, ok := p.queue.pop(); ok {
+		if p.waiters > 0 {
+			p.wakeSubmittersLocked()
+		}
+		p.mu.Unlock()
+		return it, true
+	}
+	if p.closed {
+		p.mu.Unlock()
+		return item{}, false
+	}
+	p.idle++
+	p.mu.Unlock()
+
+	if idle == nil {
+		it, ok := <-p.handoff
+		return it, ok
+	}
+	idle.Reset(p.cfg.idleTimeout)
+	select {
+	case it, ok := <-p.handoff:
+		return it, ok
+	case <-idle.C:
+	}
+	p.mu.Lock()
+	if p.idle > 0 { // nobody claimed a worker: this one may go
+		p.idle--
+		p.mu.Unlock()
+		p.cfg.logger.Debug("threadpool: idle worker exits", "pool", p.cfg.name)
+		return item{}, false
+	}
+	p.mu.Unlock()
+	it, ok := <-p.handoff // a task has claimed this worker and is on its way
+	return it, ok
+}
+
+// wakeSubmittersLocked wakes every Submit waiting for room in the queue; each looks again.
+func (p *Pool) wakeSubmittersLocked() {
+	close(p.space)
+	p.space = make(chan struct{})
+}
+
+func (p *Pool) exit() {
+	p.mu.Lock()
+	p.workers--
+	if p.closed && p.workers == 0 {
+		close(p.drained)
+	}
+	p.mu.Unlock()
+}
+
+func (p *Pool) run(t executor.Task) {
+	switch p.halt.Load() {
+	case haltCancel:
+		if t.Discard(executor.ErrShutdown) {
+			p.cancelled.Add(1)
+		}
+		return
+	case haltBroken:
+		p.mu.Lock()
+		err := p.broken
+		p.mu.Unlock()
+		t.Fail(err)
+		p.failed.Add(1)
+		return
+	}
+	if !t.Start() {
+		p.cancelled.Add(1)
+		return
+	}
+	p.running.Add(1)
+	err := t.Run()
+	p.running.Add(-1)
+	if err != nil {
+		p.failed.Add(1)
+	} else {
+		p.completed.Add(1)
+	}
+}
+
+// breakPool records that an initializer failed and fails first and the queued tasks.
+func (p *Pool) breakPool(cause error, first item) {
+	p.mu.Lock()
+	if p.broken == nil {
+		p.broken = fmt.Errorf("%w: threadpool %s: initializer: %w", executor.ErrPoolBroken, p.cfg.name, cause)
+		p.halt.Store(haltBroken)
+	}
+	queued := p.queue.takeAll()
+	p.wakeSubmittersLocked()
+	p.mu.Unlock()
+	p.cfg.logger.Error("threadpool: initializer failed; pool is broken", "pool", p.cfg.name, "err", cause)
+	for _, it := range append(queued, first) {
+		p.runItem(it) // fails each task: halt is set
+	}
+}

@@ -1,0 +1,66 @@
+package threadpool
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/dualpool/dualpool/executor"
+)
+
+// Shutdown implements [executor.Executor]: it stops accepting tasks and waits until the
+// queued and running tasks are done and every worker has exited. With
+// [executor.CancelPending] the queued tasks (and the unstarted rest of a Map chunk) are
+// cancelled instead of run. When ctx ends first, the queued tasks are cancelled, the
+// running ones are left to finish on their own — a goroutine cannot be killed — and
+// Shutdown returns ctx's error. It is safe to call more than once.
+func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) error {
+	cfg := executor.ShutdownOptions(opts...)
+	p.mu.Lock()
+	if !p.closed {
+		p.closed = true
+		close(p.handoff) // wakes idle workers: they exit
+		p.wakeSubmittersLocked() // they see ErrShutdown
+		if p.workers == 0 {
+			close(p.drained)
+		}
+		p.cfg.logger.Debug("threadpool: shutting down", "pool", p.cfg.name,
+			"queued", p.queue.tasks, "cancelPending", cfg.CancelPending)
+	}
+	p.mu.Unlock()
+	if cfg.CancelPending {
+		p.cancelQueued()
+	}
+	select {
+	case <-p.drained:
+		return nil
+	case <-ctx.Done():
+		p.cancelQueued()
+		return fmt.Errorf("threadpool %s: shutdown: %d tasks still running: %w", p.cfg.name, p.running.Load(), ctx.Err())
+	}
+}
+
+// cancelQueued cancels every task that has not started.
+func (p *Pool) cancelQueued() {
+	p.halt.CompareAndSwap(haltNone, haltCancel)
+	p.mu.Lock()
+	queued := p.queue.takeAll()
+	p.mu.Unlock()
+	for _, it := range queued {
+		p.runItem(it) // discards each task: halt is set
+	}
+}
+
+// Close shuts the pool down gracefully and waits for it without limit; see [Pool.Shutdown].
+func (p *Pool) Close() error { return p.Shutdown(context.Background()) }
+
+// Stats implements [executor.Executor].
+func (p *Pool) Stats() executor.Stats {
+	p.mu.Lock()
+	s := executor.Stats{Submitted: p.submitted, Queued: p.queue.tasks, Workers: p.workers}
+	p.mu.Unlock()
+	s.Completed = p.completed.Load()
+	s.Failed = p.failed.Load()
+	s.Cancelled = p.cancelled.Load()
+	s.Running = int(p.running.Load())
+	return s
+}
