@@ -1,0 +1,44 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/dualpool/dualpool/examples/internal/exampletest"
+)
+
+func TestMapSquare(t *testing.T) {
+	bin := exampletest.Build(t)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{nil, `--- threadpool, 3 workers ---
+Original numbers: [1 2 3 4 5]
+Squared results: [1 4 9 16 25]
+Sum of the squares of 1..100000, in chunks of 1000: 333338333350000
+`},
+		// A chunk that does not divide n, a range shorter than a window, one worker.
+		{[]string{"-workers", "1", "-n", "10", "-chunk", "3"}, `--- threadpool, 1 workers ---
+Original numbers: [1 2 3 4 5]
+Squared results: [1 4 9 16 25]
+Sum of the squares of 1..10, in chunks of 3: 385
+`},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			out := exampletest.MustRun(t, bin, tt.args...)
+			if out.Stdout != tt.want {
+				t.Errorf("mapsquare %v printed:\n%s\nwant:\n%s", tt.args, out.Stdout, tt.want)
+			}
+		})
+	}
+
+	t.Run("bad chunk", func(t *testing.T) {
+		// Map yields an invalid option as its first error; the program reports it.
+		out := exampletest.Run(t, bin, "-chunk", "0")
+		if out.Err == nil || !strings.Contains(out.Stderr, "executor: Chunk(0): want at least 1") {
+			t.Errorf("mapsquare -chunk 0: %v, stderr %q; want exit status 1 and Map's error", out.Err, out.Stderr)
+		}
+	})
+}
