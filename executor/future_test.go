@@ -1,7 +1,9 @@
 package executor_test
 
 import (
+	"bytes"
 	"context"
+	"log/slog"
 	"errors"
 	"strings"
 	"sync/atomic"
@@ -180,6 +182,9 @@ func TestResultCtxBoundsOnlyTheWait(t *testing.T) {
 }
 
 func TestAddDoneCallback(t *testing.T) {
+	var logs bytes.Buffer
+	defer slog.SetDefault(slog.Default())
+	slog.SetDefault(slog.New(slog.NewTextHandler(&logs, nil)))
 	p := newPool(t, 1)
 	g := newGate(1)
 	f := submitGated(t, p, g)
@@ -197,6 +202,7 @@ func TestAddDoneCallback(t *testing.T) {
 	g.open()
 	order = append(order, <-calls, <-calls)
 	assert.Equal(t, []string{"first", "third"}, order, "a panicking callback must not stop the others")
+	assert.Contains(t, logs.String(), `panic="a bad callback"`, "the panic is logged")
 
 	// Added after completion: runs at once, in this goroutine, exactly once.
 	var n int

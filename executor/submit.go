@@ -40,9 +40,7 @@ func submit[In, Out any](ctx context.Context, ex Executor, c *call[In, Out]) (*F
 	}
 	c.watch()
 	if err := ex.Execute(ctx, c); err != nil {
-		if c.stop != nil {
-			c.stop()
-		}
+		c.discard(cancelled(err)) // stops the watch; nobody will see this future
 		return nil, err
 	}
 	return &c.Future, nil
@@ -64,7 +62,15 @@ func (c *call[In, Out]) watch() {
 		return
 	}
 	ctx := c.ctx
-	c.stop = context.AfterFunc(ctx, func() { c.discard(cancelled(ctx.Err())) })
+	stop := context.AfterFunc(ctx, func() { c.discard(cancelled(ctx.Err())) })
+	c.mu.Lock() // the func may have run already
+	if c.state.done() {
+		c.mu.Unlock()
+		stop()
+		return
+	}
+	c.stop = stop
+	c.mu.Unlock()
 }
 
 func (c *call[In, Out]) Context() context.Context { return c.ctx }
