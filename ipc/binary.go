@@ -1,0 +1,152 @@
+package ipc
+
+import (
+	"encoding/binary"
+	"fmt"
+	"math"
+	"time"
+)
+
+// Binary is the default codec, "binary": the basic types are written by hand behind a
+// one-byte tag, without reflection, and everything else falls back to [JSON] behind the
+// tag 'j'. Decoding checks the tag, so a type mismatch between parent and worker is an
+// error rather than garbage. The tags:
+//
+//	0x01 int      varint          0x07 uint8    uvarint       0x0d bool           1 byte
+//	0x02 int8     varint          0x08 uint16   uvarint       0x0e string         raw bytes
+//	0x03 int16    varint          0x09 uint32   uvarint       0x0f []byte         raw bytes
+//	0x04 int32    varint          0x0a uint64   uvarint       0x10 time.Duration  varint
+//	0x05 int64    varint          0x0b float32  4 bytes LE    0x11 struct{}       nothing
+//	0x06 uint     uvarint         0x0c float64  8 bytes LE    'j'  other          JSON
+//
+// The fallback is JSON rather than gob because it measured about 20 times faster for a
+// small struct (a gob stream must carry its type description in every message: ~40 µs
+// against ~2 µs; see BenchmarkCodec) and a worker in any language can read it. JSON's
+// limits apply to such values: exported fields only, no NaN, interface fields decode as
+// maps and float64. [Gob] is there for types that need it.
+var Binary Codec = binaryCodec{}
+
+const (
+	tagInt byte = iota + 1
+	tagInt8
+	tagInt16
+	tagInt32
+	tagInt64
+	tagUint
+	tagUint8
+	tagUint16
+	tagUint32
+	tagUint64
+	tagFloat32
+	tagFloat64
+	tagBool
+	tagString
+	tagBytes
+	tagDuration
+	tagEmpty
+	tagJSON byte = 'j'
+)
+
+type binaryCodec struct{}
+
+func (binaryCodec) Name() string { return "binary" }
+
+func (binaryCodec) Append(dst []byte, v any) ([]byte, error) {
+	switch x := v.(type) {
+	case int:
+		return binary.AppendVarint(append(dst, tagInt), int64(x)), nil
+	case int8:
+		return binary.AppendVarint(append(dst, tagInt8), int64(x)), nil
+	case int16:
+		return binary.AppendVarint(append(dst, tagInt16), int64(x)), nil
+	case int32:
+		return binary.AppendVarint(append(dst, tagInt32), int64(x)), nil
+	case int64:
+		return binary.AppendVarint(append(dst, tagInt64), x), nil
+	case uint:
+		return binary.AppendUvarint(append(dst, tagUint), uint64(x)), nil
+	case uint8:
+		return binary.AppendUvarint(append(dst, tagUint8), uint64(x)), nil
+	case uint16:
+		return binary.AppendUvarint(append(dst, tagUint16), uint64(x)), nil
+	case uint32:
+		return binary.AppendUvarint(append(dst, tagUint32), uint64(x)), nil
+	case uint64:
+		return binary.AppendUvarint(append(dst, tagUint64), x), nil
+	case float32:
+		return binary.LittleEndian.AppendUint32(append(dst, tagFloat32), math.Float32bits(x)), nil
+	case float64:
+		return binary.LittleEndian.AppendUint64(append(dst, tagFloat64), math.Float64bits(x)), nil
+	case bool:
+		b := byte(0)
+		if x {
+			b = 1
+		}
+		return append(dst, tagBool, b), nil
+	case string:
+		return append(append(dst, tagString), x...), nil
+	case []byte:
+		return append(append(dst, tagBytes), x...), nil
+	case time.Duration:
+		return binary.AppendVarint(append(dst, tagDuration), int64(x)), nil
+	case struct{}:
+		return append(dst, tagEmpty), nil
+	}
+	return JSON.Append(append(dst, tagJSON), v)
+}
+
+func (binaryCodec) Decode(data []byte, ptr any) error {
+	if len(data) == 0 {
+		return fmt.Errorf("ipc: binary codec: empty value for %T", ptr)
+	}
+	tag, b := data[0], data[1:]
+	want := tagOf(ptr)
+	if tag != want {
+		return fmt.Errorf("ipc: binary codec: value tagged %#x cannot decode into %T", tag, ptr)
+	}
+	if tag == tagJSON {
+		return JSON.Decode(b, ptr)
+	}
+	return decodeBasic(b, ptr)
+}
+
+// tagOf returns the tag of the type ptr points to.
+func tagOf(ptr any) byte {
+	switch ptr.(type) {
+	case *int:
+		return tagInt
+	case *int8:
+		return tagInt8
+	case *int16:
+		return tagInt16
+	case *int32:
+		return tagInt32
+	case *int64:
+		return tagInt64
+	case *uint:
+		return tagUint
+	case *uint8:
+		return tagUint8
+	case *uint16:
+		return tagUint16
+	case *uint32:
+		return tagUint32
+	case *uint64:
+		return tagUint64
+	case *float32:
+		return tagFloat32
+	case *float64:
+		return tagFloat64
+	case *bool:
+		return tagBool
+	case *string:
+		return tagString
+	case *[]byte:
+		return tagBytes
+	case *time.Duration:
+		return tagDuration
+	case *struct{}:
+		return tagEmpty
+	}
+	return tagJSON
+}

@@ -1,0 +1,70 @@
+// Package ipc is the wire protocol between a dualpool process pool and its worker
+// processes. It is small and fixed enough that a worker in another language can be written
+// from this page alone; package procpool speaks it on both sides.
+//
+// # Transport
+//
+// A worker is started with two extra pipes: it reads the parent's frames from file
+// descriptor 3 and writes its own to file descriptor 4. Its stdin is empty; its stdout and
+// stderr are its own, forwarded line by line by the parent, never part of the protocol. The
+// environment tells a process it is a worker:
+//
+//	DUALPOOL_WORKER=1          protocol version the parent speaks (Version)
+//	DUALPOOL_CODEC=binary      name of the codec for arguments and results
+//	DUALPOOL_MAX_FRAME=67108864 the largest frame either side may send, in bytes
+//
+// When fd 3 reaches end of file the parent is gone: the worker must exit at once, even if
+// a task is still running.
+//
+// # Frames
+//
+// Each message is one frame:
+//
+//	length  uint32, big endian: the bytes that follow (kind and body), at least 1
+//	kind    uint8, one of the Kind constants
+//	body    length-1 bytes, laid out as below for each kind
+//
+// A reader checks length against its maximum before it allocates anything; a frame over
+// it is an error ([ErrFrameTooLarge]) that ends the conversation. In the bodies, uvarint
+// and varint are Go's encoding/binary variable-length integers (LEB128; varint
+// zig-zags), a string or bytes field is a uvarint length and then that many bytes, and
+// "rest" is every byte to the end of the frame.
+//
+//	Hello    (worker→parent, first frame)  magic string "dualpool", version uvarint,
+//	                                       pid uvarint, codec string, count uvarint, count × name string
+//	Task     (parent→worker)               task
+//	Batch    (parent→worker)               count uvarint, count × task; run in order
+//	Result   (worker→parent)               id uvarint, output rest (the encoded result)
+//	Error    (worker→parent)               id uvarint, errkind uint8, message string, stack rest
+//	Cancel   (parent→worker)               id uvarint, reason uint8 (1 cancelled, 2 deadline)
+//	Shutdown (parent→worker)               empty: finish the running task, then exit 0
+//
+// where task is: id uvarint, function name string, deadline varint (Unix nanoseconds;
+// 0 for none), input bytes (the encoded argument).
+//
+// Ids are chosen by the parent, unique among a worker's unfinished tasks; each Task and
+// each task of a Batch gets exactly one Result or Error with its id. A worker runs the
+// tasks it is given one at a time, in the order received. The parent may send a Cancel for
+// a task it sent: the worker cancels that task's context (or drops it if not started, with
+// an Error of kind ErrCancelled or ErrDeadline) and still answers it.
+//
+// Error kinds ([ErrKind]) let the parent rebuild the error types of package executor:
+// ErrText (a plain error: message only), ErrPanic (message is the panic value's text,
+// stack the worker's stack), ErrUnknown (no function of that name), ErrCancelled and
+// ErrDeadline (the task ended with its context's error), ErrCodec (the argument could not
+// be decoded or the result not encoded).
+//
+// # Codecs
+//
+// Arguments and results are encoded by a [Codec], chosen by name. The default, [Binary],
+// writes a one-byte tag and then: a varint for signed integers and durations, a uvarint
+// for unsigned ones, 8 bytes (IEEE 754, little endian) for float64, 4 for float32, one byte
+// for bool, the raw bytes for string and []byte, nothing for struct{}; any other type is
+// tag 'j' followed by its encoding/json text. See [Binary] for the tags.
+//
+// # What it does not do
+//
+// It does not authenticate or encrypt: the pipes are private to the two processes. It
+// does not multiplex: one worker, one pair of pipes. It does not retry or time out; the
+// process pool decides that.
+package ipc

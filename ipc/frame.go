@@ -1,0 +1,118 @@
+package ipc
+
+import (
+	"bufio"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Version is the protocol version this package speaks; a worker's Hello must carry it.
+const Version = 1
+
+// Magic opens every Hello, so that a process that writes something else on fd 4 is told
+// apart from a worker.
+const Magic = "dualpool"
+
+// DefaultMaxFrame is the largest frame, in bytes, either side accepts unless told
+// otherwise: 64 MiB.
+const DefaultMaxFrame = 64 << 20
+
+// headerLen is the length prefix of a frame.
+const headerLen = 4
+
+var (
+	// ErrFrameTooLarge is returned for a frame whose length is over the reader's maximum;
+	// nothing was allocated for it.
+	ErrFrameTooLarge = errors.New("ipc: frame too large")
+
+	// ErrCorrupt is returned for a frame that does not parse.
+	ErrCorrupt = errors.New("ipc: corrupt frame")
+)
+
+// Kind is a message's kind, the first byte of a frame after its length.
+type Kind uint8
+
+// The message kinds; package doc gives their bodies.
+const (
+	KindHello Kind = iota + 1
+	KindTask
+	KindBatch
+	KindResult
+	KindError
+	KindCancel
+	KindShutdown
+)
+
+func (k Kind) String() string {
+	names := [...]string{"invalid", "hello", "task", "batch", "result", "error", "cancel", "shutdown"}
+	if int(k) < len(names) {
+		return names[k]
+	}
+	return fmt.Sprintf("Kind(%d)", k)
+}
+
+// Reader reads frames. It is not safe for concurrent use.
+type Reader struct {
+	r   *bufio.Reader
+	max int
+	buf []byte
+}
+
+// NewReader returns a Reader of frames from r that refuses frames over max bytes
+// (max ≤ 0: [DefaultMaxFrame]).
+func NewReader(r io.Reader, max int) *Reader {
+	if max <= 0 {
+		max = DefaultMaxFrame
+	}
+	return &Reader{r: bufio.NewReaderSize(r, 64<<10), max: max}
+}
+
+// Next reads one frame and returns its kind and body. The body is valid until the next
+// call. At a clean end of input between frames it returns io.EOF; a frame cut short is
+// io.ErrUnexpectedEOF; an oversized one is [ErrFrameTooLarge], checked before allocating.
+func (r *Reader) Next() (Kind, []byte, error) {
+	var hdr [headerLen + 1]byte
+	if _, err := io.ReadFull(r.r, hdr[:headerLen]); err != nil {
+		return 0, nil, err
+	}
+	n := binary.BigEndian.Uint32(hdr[:headerLen])
+	if n == 0 {
+		return 0, nil, fmt.Errorf("%w: empty frame", ErrCorrupt)
+	}
+	if uint64(n) > uint64(r.max) {
+		return 0, nil, fmt.Errorf("%w: %d bytes, limit %d", ErrFrameTooLarge, n, r.max)
+	}
+	if cap(r.buf) < int(n) {
+		r.buf = make([]byte, n)
+	}
+	buf := r.buf[:n]
+	if _, err := io.ReadFull(r.r, buf); err != nil {
+		if err == io.EOF {
+			err = io.ErrUnexpectedEOF
+		}
+		return 0, nil, err
+	}
+	if cap(r.buf) > 1<<20 && n < 1<<16 {
+		r.buf = nil // do not keep a huge buffer for small frames
+	}
+	return Kind(buf[0]), buf[1:], nil
+}
+
+// beginFrame appends a frame header for kind with a length to be patched by endFrame.
+func beginFrame(dst []byte, k Kind) ([]byte, int) {
+	start := len(dst)
+	dst = append(dst, 0, 0, 0, 0, byte(k))
+	return dst, start
+}
+
+// endFrame patches the length of the frame begun at start.
+func endFrame(dst []byte, start int) []byte {
+	binary.BigEndian.PutUint32(dst[start:], uint32(len(dst)-start-headerLen))
+	return dst
+}
+
+// FrameLen returns the length of the frame that starts dst[start:], as the reader will
+// check it against its maximum.
+func FrameLen(dst []byte, start int) int { return len(dst) - start - headerLen }
