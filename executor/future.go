@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 )
 
 // Future is the eventual result of a submitted task. Its methods are safe for concurrent
@@ -11,7 +12,7 @@ import (
 // Future is not usable.
 type Future[T any] struct {
 	mu        sync.Mutex
-	state     State
+	state     atomic.Uint32 // a State; written under mu, read without it
 	done      chan struct{} // made on first wait; closedChan if done before anyone waited
 	val       T
 	err       error
@@ -32,28 +33,29 @@ var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); retu
 // wait: when it ends first, Result returns ctx's error and the task goes on (cancel it
 // with the ctx given to Submit, or with [Future.Cancel]).
 func (f *Future[T]) Result(ctx context.Context) (T, error) {
-	f.mu.Lock()
-	if !f.state.done() {
-		done := f.doneLocked()
-		f.mu.Unlock()
-		select {
-		case <-done:
-		case <-ctx.Done():
-			var zero T
-			return zero, ctx.Err()
+	if !f.State().done() {
+		done := f.Done()
+		if ctx.Done() == nil {
+			<-done
+		} else {
+			select {
+			case <-done:
+			case <-ctx.Done():
+				var zero T
+				return zero, ctx.Err()
+			}
 		}
-		f.mu.Lock()
 	}
-	v, err := f.val, f.err
-	f.mu.Unlock()
-	return v, err
+	// val and err were written before the final state was stored, and never change again.
+	return f.val, f.err
 }
 
 // Err returns the task's error once it is done (nil for a success), and nil while it is
 // not. It does not block.
 func (f *Future[T]) Err() error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
+	if !f.State().done() {
+		return nil
+	}
 	return f.err
 }
 
@@ -66,7 +68,7 @@ func (f *Future[T]) Done() <-chan struct{} {
 
 func (f *Future[T]) doneLocked() chan struct{} {
 	if f.done == nil {
-		if f.state.done() {
+		if f.State().done() {
 			f.done = closedChan
 		} else {
 			f.done = make(chan struct{})
@@ -76,11 +78,7 @@ func (f *Future[T]) doneLocked() chan struct{} {
 }
 
 // State returns where the task stands now.
-func (f *Future[T]) State() State {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return f.state
-}
+func (f *Future[T]) State() State { return State(f.state.Load()) }
 
 // Cancel cancels the task if it has not started, and reports whether the task is
 // cancelled: true if it was pending (it will never run) or already cancelled, false if it
@@ -100,7 +98,7 @@ func (f *Future[T]) Cancel() bool {
 // the others.
 func (f *Future[T]) AddDoneCallback(fn func(*Future[T])) {
 	f.mu.Lock()
-	if !f.state.done() {
+	if !f.State().done() {
 		f.callbacks = append(f.callbacks, fn)
 		f.mu.Unlock()
 		return
@@ -122,17 +120,17 @@ func (f *Future[T]) runCallback(fn func(*Future[T])) {
 func (f *Future[T]) start() bool {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	if f.state != Pending {
+	if f.State() != Pending {
 		return false
 	}
-	f.state = Running
+	f.state.Store(uint32(Running))
 	return true
 }
 
 // discard cancels a pending future with err.
 func (f *Future[T]) discard(err error) bool {
 	f.mu.Lock()
-	if f.state != Pending {
+	if f.State() != Pending {
 		f.mu.Unlock()
 		return false
 	}
@@ -143,7 +141,7 @@ func (f *Future[T]) discard(err error) bool {
 // complete resolves a pending or running future. It reports false if it was done already.
 func (f *Future[T]) complete(v T, err error) bool {
 	f.mu.Lock()
-	if f.state.done() {
+	if f.State().done() {
 		f.mu.Unlock()
 		return false
 	}
@@ -153,7 +151,8 @@ func (f *Future[T]) complete(v T, err error) bool {
 
 // resolveLocked records the outcome, unlocks f, and then tells everyone waiting.
 func (f *Future[T]) resolveLocked(s State, v T, err error) {
-	f.state, f.val, f.err = s, v, err
+	f.val, f.err = v, err
+	f.state.Store(uint32(s))
 	if f.done == nil {
 		f.done = closedChan
 	} else {

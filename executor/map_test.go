@@ -67,12 +67,21 @@ func TestMapYieldsInInputOrder(t *testing.T) {
 
 func TestMapUnorderedYieldsInCompletionOrder(t *testing.T) {
 	p := newPool(t, 3)
-	ss, _ := steps(3, []int{2, 0, 1})
+	log := &finishLog{next: make(chan int, 3)}
+	ss := make([]step, 3)
+	for i := range ss {
+		ss[i] = step{id: i, release: make(chan struct{}), log: log}
+	}
+	finish := []int{2, 0, 1}
+	close(ss[finish[0]].release)
 	var idx, vals []int
 	for r := range executor.MapUnordered(context.Background(), p, stepTask, slices.Values(ss)) {
 		require.NoError(t, r.Err)
 		idx = append(idx, r.Index)
 		vals = append(vals, r.Value)
+		if len(idx) < len(finish) {
+			close(ss[finish[len(idx)]].release) // the next finishes only after this one was yielded
+		}
 	}
 	assert.Equal(t, []int{2, 0, 1}, idx)
 	assert.Equal(t, []int{20, 0, 10}, vals)
@@ -146,9 +155,15 @@ func TestMapWindowBoundsItemsInFlight(t *testing.T) {
 
 var waitCtxStarted atomic.Int32
 
-// waitCtx returns at once for 0, and otherwise waits for its ctx to end.
-var waitCtx = executor.Register("executor_test.waitctx", func(ctx context.Context, n int) (int, error) {
-	if n == 0 {
+// waitIn is waitCtx's input: the first item waits for enough, the others for their ctx.
+type waitIn struct {
+	n      int
+	enough chan struct{}
+}
+
+var waitCtx = executor.Register("executor_test.waitctx", func(ctx context.Context, in waitIn) (int, error) {
+	if in.n == 0 {
+		<-in.enough
 		return 0, nil
 	}
 	waitCtxStarted.Add(1)
@@ -159,7 +174,18 @@ var waitCtx = executor.Register("executor_test.waitctx", func(ctx context.Contex
 func TestMapBreakCancelsTheRest(t *testing.T) {
 	p := newPool(t, 2)
 	waitCtxStarted.Store(0)
-	for v, err := range executor.Map(context.Background(), p, waitCtx, seq(0, 1000)) {
+	enough := make(chan struct{})
+	inputs := func(yield func(waitIn) bool) {
+		for i := range 1000 {
+			if i == 8 {
+				close(enough) // several items are queued in the pool by now
+			}
+			if !yield(waitIn{n: i, enough: enough}) {
+				return
+			}
+		}
+	}
+	for v, err := range executor.Map(context.Background(), p, waitCtx, inputs) {
 		require.NoError(t, err)
 		assert.Equal(t, 0, v)
 		break
@@ -169,7 +195,7 @@ func TestMapBreakCancelsTheRest(t *testing.T) {
 	assert.LessOrEqual(t, waitCtxStarted.Load(), int32(2), "items started after the break")
 	s := p.Stats()
 	assert.Equal(t, s.Submitted, s.Completed+s.Failed+s.Cancelled, "every item resolved: %+v", s)
-	assert.Greater(t, s.Cancelled, uint64(0))
+	assert.Greater(t, s.Cancelled, uint64(0), "queued items were cancelled: %+v", s)
 }
 
 func TestMapCtxEndYieldsItsErrorOnce(t *testing.T) {

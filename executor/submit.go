@@ -64,7 +64,7 @@ func (c *call[In, Out]) watch() {
 	ctx := c.ctx
 	stop := context.AfterFunc(ctx, func() { c.discard(cancelled(ctx.Err())) })
 	c.mu.Lock() // the func may have run already
-	if c.state.done() {
+	if c.State().done() {
 		c.mu.Unlock()
 		stop()
 		return
@@ -85,10 +85,12 @@ func (c *call[In, Out]) Start() bool {
 	return c.start()
 }
 
-func (c *call[In, Out]) Run() error {
+func (c *call[In, Out]) Run(count func(error)) {
 	v, err := callRecover(c.ctx, c.fn, c.in)
+	if count != nil {
+		count(err)
+	}
 	c.complete(v, err)
-	return err
 }
 
 func (c *call[In, Out]) Finish(decode func(out any) error) {

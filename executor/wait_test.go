@@ -60,6 +60,7 @@ func TestAsCompletedStopsWhenCtxEnds(t *testing.T) {
 	f1, f2 := submitGated(t, p, g1), submitGated(t, p, g2)
 	defer g2.open()
 	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	var got []*executor.Future[int]
 	g1.open()
 	for f := range executor.AsCompleted(ctx, f1, f2) {

@@ -37,6 +37,7 @@ type Pool struct {
 	submitted                    uint64 // under mu
 	completed, failed, cancelled atomic.Uint64
 	running                      atomic.Int64
+	count                        func(error) // p.countOutcome, made once
 }
 
 const (
@@ -66,6 +67,7 @@ func New(opts ...Option) (*Pool, error) {
 		drained: make(chan struct{}),
 		handoff: make(chan item, cfg.maxWorkers),
 	}
+	p.count = p.countOutcome
 	return p, nil
 }
 
@@ -240,7 +242,11 @@ func (p *Pool) run(t executor.Task) {
 		return
 	}
 	p.running.Add(1)
-	err := t.Run()
+	t.Run(p.count)
+}
+
+// count records a task's outcome; it is the pool's hook into Task.Run, bound once in New.
+func (p *Pool) countOutcome(err error) {
 	p.running.Add(-1)
 	if err != nil {
 		p.failed.Add(1)
