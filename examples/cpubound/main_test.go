@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/dualpool/dualpool/examples/internal/exampletest"
+	"go.uber.org/goleak"
 )
 
 // sumOfSquaresUpTo is (n-1)n(2n-1)/6, the sum of i*i for 0 ≤ i < n.
@@ -18,6 +19,8 @@ func sumOfSquaresUpTo(n int64) string {
 	s.Mul(s, big.NewInt(2*n-1))
 	return s.Div(s, big.NewInt(6)).String()
 }
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestCPUBound(t *testing.T) {
 	bin := exampletest.Build(t)

@@ -10,7 +10,10 @@ import (
 	"testing"
 
 	"github.com/dualpool/dualpool/examples/internal/exampletest"
+	"go.uber.org/goleak"
 )
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestDownload(t *testing.T) {
 	bin := exampletest.Build(t)

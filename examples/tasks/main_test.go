@@ -8,11 +8,14 @@ import (
 	"testing"
 
 	"github.com/dualpool/dualpool/examples/internal/exampletest"
+	"go.uber.org/goleak"
 )
 
 // testUnit is long enough that a unit of difference between two tasks' ends stays
 // visible on a busy machine: the order of finishes is what this example is about.
 const testUnit = "200ms"
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestTasks(t *testing.T) {
 	bin := exampletest.Build(t)
