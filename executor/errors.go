@@ -55,7 +55,7 @@ func (e *cancelledError) Error() string {
 func (e *cancelledError) Is(target error) bool {
 	return target == ErrCancelled || target == context.Canceled && !errors.Is(e.cause, context.DeadlineExceeded)
 }
-func (e *cancelledError) Unwrap() error        { return e.cause }
+func (e *cancelledError) Unwrap() error { return e.cause }
 
 // errCancelledPlain is the error of a Future cancelled by [Future.Cancel].
 var errCancelledPlain error = &cancelledError{cause: context.Canceled}

@@ -3,8 +3,8 @@ package executor_test
 import (
 	"bytes"
 	"context"
-	"log/slog"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 	"testing"

@@ -18,7 +18,7 @@ func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) er
 	p.mu.Lock()
 	if !p.closed {
 		p.closed = true
-		close(p.handoff) // wakes idle workers: they exit
+		close(p.handoff)         // wakes idle workers: they exit
 		p.wakeSubmittersLocked() // they see ErrShutdown
 		if p.workers == 0 {
 			close(p.drained)
