@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"testing"
-	"time"
 
 	"go.uber.org/goleak"
 
@@ -78,18 +77,6 @@ func submitGated(t *testing.T, ex executor.Executor, g *gate) *executor.Future[i
 		t.Fatalf("Submit(gated): %v", err)
 	}
 	return f
-}
-
-// waitState polls until f reaches want; state changes are made by other goroutines.
-func waitState[T any](t *testing.T, f *executor.Future[T], want executor.State) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for f.State() != want {
-		if time.Now().After(deadline) {
-			t.Fatalf("State() = %v after 10s; want %v", f.State(), want)
-		}
-		time.Sleep(time.Millisecond)
-	}
 }
 
 // blocker occupies every worker of a pool until released, so that later tasks queue.
