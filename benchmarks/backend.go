@@ -1,0 +1,97 @@
+package main
+
+import (
+	"fmt"
+	"runtime"
+)
+
+// pool is one started backend with a fixed number of workers: the small abstraction every
+// workload is written against, so that the library's two backends and the peers run the
+// same code.
+type pool interface {
+	// submit starts j and returns a function that waits for its result. The wait
+	// function is called exactly once.
+	submit(j job) (wait func() (int64, error))
+	// squares returns n*n for each n, dispatching chunk items per task: the guide's
+	// executor.map(square, numbers), with Python's chunksize.
+	squares(nums []int64, chunk int) ([]int64, error)
+	// pids lists the worker processes, or nil when the workers are goroutines.
+	pids() []int
+	close() error
+}
+
+// backend describes one column of the table.
+type backend struct {
+	name      string // column title
+	processes bool   // workers are processes
+	about     string // one line for the legend
+	// start starts a pool of n workers.
+	start func(n int) (pool, error)
+	// can reports whether the backend runs jobs of kind k (nil: every kind).
+	can func(k jobKind) bool
+}
+
+func (b *backend) supports(k jobKind) bool { return b.can == nil || b.can(k) }
+
+// goBackends lists the backends run in this process's suite, in column order. Python's
+// two executors are columns too, measured by bench.py (see python.go).
+func goBackends() []*backend {
+	bs := []*backend{threadpoolBackend()}
+	if b := procpoolBackend(); b != nil {
+		bs = append(bs, b)
+	}
+	return append(bs, antsBackend(), pondBackend(), errgroupBackend(), goPluginBackend(), pipeBackend())
+}
+
+// Column names of the Python executors, measured by bench.py.
+const (
+	pyThreads   = "py-threads"
+	pyProcesses = "py-procs"
+	baseline    = "threadpool"
+)
+
+// chunked splits nums into chunks of size chunk.
+func chunked(nums []int64, chunk int) [][]int64 {
+	var out [][]int64
+	for len(nums) > 0 {
+		n := min(chunk, len(nums))
+		out = append(out, nums[:n:n])
+		nums = nums[n:]
+	}
+	return out
+}
+
+// squaresBySubmit implements pool.squares for backends with no map of their own: one
+// task per chunk, computed by squareChunk wherever the backend runs it.
+func squaresBySubmit(nums []int64, chunk int, run func(c []int64) func() ([]int64, error)) ([]int64, error) {
+	if chunk < 1 {
+		return nil, fmt.Errorf("chunk %d", chunk)
+	}
+	chunks := chunked(nums, chunk)
+	waits := make([]func() ([]int64, error), len(chunks))
+	for i, c := range chunks {
+		waits[i] = run(c)
+	}
+	out := make([]int64, 0, len(nums))
+	var firstErr error
+	for _, w := range waits {
+		r, err := w()
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		out = append(out, r...)
+	}
+	return out, firstErr
+}
+
+// squareChunk is the square task applied to a chunk.
+func squareChunk(c []int64) []int64 {
+	out := make([]int64, len(c))
+	for i, n := range c {
+		out[i] = n * n
+	}
+	return out
+}
+
+// cpus is the machine's core count, the worker count of the CPU-bound workloads.
+var cpus = runtime.NumCPU()

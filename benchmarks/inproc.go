@@ -1,0 +1,129 @@
+package main
+
+import (
+	"context"
+
+	"github.com/alitto/pond/v2"
+	"github.com/dualpool/dualpool/threadpool"
+	"github.com/panjf2000/ants/v2"
+	"golang.org/x/sync/errgroup"
+)
+
+// The goroutine side: dualpool's threadpool and the peers a Go user would pick instead,
+// each used the way its README shows.
+
+type threadPool struct{ p *threadpool.Pool }
+
+func threadpoolBackend() *backend {
+	return &backend{name: "threadpool", about: "dualpool threadpool: goroutine pool, Submit + Future.Result",
+		start: func(n int) (pool, error) {
+			p, err := threadpool.New(threadpool.WithMaxWorkers(n))
+			return threadPool{p}, err
+		}}
+}
+
+func (t threadPool) submit(j job) func() (int64, error) { return submitExecutor(t.p, j) }
+func (t threadPool) squares(nums []int64, chunk int) ([]int64, error) {
+	return squaresExecutor(t.p, nums, chunk)
+}
+func (threadPool) pids() []int    { return nil }
+func (t threadPool) close() error { return t.p.Close() }
+
+type result struct {
+	v   int64
+	err error
+}
+
+// waitChan waits for the one result a peer's task sends on ch.
+func waitChan(ch <-chan result) func() (int64, error) {
+	return func() (int64, error) { r := <-ch; return r.v, r.err }
+}
+
+type antsPool struct{ p *ants.Pool }
+
+func antsBackend() *backend {
+	return &backend{name: "ants", about: "panjf2000/ants v2: goroutine pool; results through a channel",
+		start: func(n int) (pool, error) {
+			p, err := ants.NewPool(n)
+			return antsPool{p}, err
+		}}
+}
+
+func (a antsPool) submit(j job) func() (int64, error) {
+	ch := make(chan result, 1)
+	err := a.p.Submit(func() {
+		v, err := runJob(context.Background(), j)
+		ch <- result{v, err}
+	})
+	if err != nil {
+		return func() (int64, error) { return 0, err }
+	}
+	// ants recovers a panic and logs it: the task's result never comes, and a caller
+	// that wants to know must add its own recover. The bench shows that as it is.
+	return waitChan(ch)
+}
+
+func (a antsPool) squares(nums []int64, chunk int) ([]int64, error) {
+	return squaresBySubmit(nums, chunk, func(c []int64) func() ([]int64, error) {
+		ch := make(chan []int64, 1)
+		if err := a.p.Submit(func() { ch <- squareChunk(c) }); err != nil {
+			return func() ([]int64, error) { return nil, err }
+		}
+		return func() ([]int64, error) { return <-ch, nil }
+	})
+}
+func (antsPool) pids() []int    { return nil }
+func (a antsPool) close() error { a.p.Release(); return nil }
+
+type pondPool struct{ p pond.ResultPool[int64] }
+
+func pondBackend() *backend {
+	return &backend{name: "pond", about: "alitto/pond v2: goroutine pool with result tasks (Submit + Wait)",
+		start: func(n int) (pool, error) { return pondPool{pond.NewResultPool[int64](n)}, nil }}
+}
+
+func (p pondPool) submit(j job) func() (int64, error) {
+	t := p.p.SubmitErr(func() (int64, error) { return runJob(context.Background(), j) })
+	return t.Wait
+}
+
+func (p pondPool) squares(nums []int64, chunk int) ([]int64, error) {
+	return squaresBySubmit(nums, chunk, func(c []int64) func() ([]int64, error) {
+		var out []int64
+		t := p.p.Submit(func() int64 { out = squareChunk(c); return 0 })
+		return func() ([]int64, error) { _, err := t.Wait(); return out, err }
+	})
+}
+func (pondPool) pids() []int    { return nil }
+func (p pondPool) close() error { p.p.StopAndWait(); return nil }
+
+type errgroupPool struct{ g *errgroup.Group }
+
+func errgroupBackend() *backend {
+	return &backend{name: "errgroup", about: "golang.org/x/sync/errgroup with SetLimit(n); results through a channel",
+		start: func(n int) (pool, error) {
+			g := new(errgroup.Group)
+			g.SetLimit(n)
+			return errgroupPool{g}, nil
+		}}
+}
+
+func (e errgroupPool) submit(j job) func() (int64, error) {
+	ch := make(chan result, 1)
+	e.g.Go(func() error {
+		v, err := runJob(context.Background(), j)
+		ch <- result{v, err}
+		return nil
+	})
+	return waitChan(ch)
+}
+
+func (e errgroupPool) squares(nums []int64, chunk int) ([]int64, error) {
+	return squaresBySubmit(nums, chunk, func(c []int64) func() ([]int64, error) {
+		ch := make(chan []int64, 1)
+		e.g.Go(func() error { ch <- squareChunk(c); return nil })
+		return func() ([]int64, error) { return <-ch, nil }
+	})
+}
+func (errgroupPool) pids() []int    { return nil }
+func (e errgroupPool) close() error { return e.g.Wait() }

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"fmt"
+	"time"
+)
+
+// map(square) over many small ints: what one item costs when the task itself is
+// nothing, with one item per dispatch (Python's default chunksize=1) and with chunks.
+
+func (r *runner) mapSquares(b *backend) error {
+	nums := make([]int64, r.cfg.MapItems)
+	for i := range nums {
+		nums[i] = int64(i)
+	}
+	p, err := b.start(cpus)
+	if err != nil {
+		return err
+	}
+	defer p.close()
+	for _, chunk := range []int{1, r.cfg.Chunk} {
+		f := &figure{Workload: "map", Metric: "per_item", Backend: b.name, Params: fmt.Sprintf("chunk=%d", chunk), Unit: "µs"}
+		for range r.cfg.Reps {
+			start := time.Now()
+			out, err := p.squares(nums, chunk)
+			el := time.Since(start)
+			if err == errUnsupported {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if err := checkSquares(nums, out); err != nil {
+				return err
+			}
+			f.Samples = append(f.Samples, us(el)/float64(len(nums)))
+		}
+		r.res.add(f)
+	}
+	return nil
+}
+
+func checkSquares(nums, out []int64) error {
+	if len(out) != len(nums) {
+		return fmt.Errorf("map(square) gave %d results for %d inputs", len(out), len(nums))
+	}
+	for i, n := range nums {
+		if out[i] != n*n {
+			return fmt.Errorf("map(square)[%d] = %d; want %d", i, out[i], n*n)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,141 @@
+package main
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"time"
+)
+
+// figure is one measured quantity for one backend: the samples of its repetitions and
+// their median and spread. Text carries what is not a number (a completion order, what a
+// crash did).
+type figure struct {
+	Workload string    `json:"workload"`
+	Metric   string    `json:"metric"`
+	Backend  string    `json:"backend"`
+	Params   string    `json:"params,omitempty"`
+	Unit     string    `json:"unit,omitempty"`
+	Samples  []float64 `json:"samples,omitempty"`
+	Median   float64   `json:"median"`
+	Min      float64   `json:"min"`
+	Max      float64   `json:"max"`
+	// Spread is the half-width of the samples' interquartile range relative to the
+	// median (0.05 = ±5%): how much to trust the median.
+	Spread float64 `json:"spread"`
+	Text   string  `json:"text,omitempty"`
+	// Ratio is Median divided by the same figure of the baseline column in this run.
+	Ratio float64 `json:"ratio,omitempty"`
+}
+
+// summarize fills Median, Min, Max and Spread from Samples.
+func (f *figure) summarize() {
+	if len(f.Samples) == 0 {
+		return
+	}
+	s := slices.Clone(f.Samples)
+	slices.Sort(s)
+	f.Min, f.Max = s[0], s[len(s)-1]
+	f.Median = quantile(s, 0.5)
+	if f.Median != 0 {
+		f.Spread = (quantile(s, 0.75) - quantile(s, 0.25)) / 2 / math.Abs(f.Median)
+	}
+}
+
+// quantile of sorted s, linear between closest ranks.
+func quantile(s []float64, q float64) float64 {
+	if len(s) == 1 {
+		return s[0]
+	}
+	pos := q * float64(len(s)-1)
+	lo := int(pos)
+	if lo+1 >= len(s) {
+		return s[len(s)-1]
+	}
+	return s[lo] + (pos-float64(lo))*(s[lo+1]-s[lo])
+}
+
+// results collects the figures of a run. Safe for concurrent use.
+type results struct {
+	mu   sync.Mutex
+	figs []*figure
+	// lat keeps the one-task round-trip samples, per backend, for the latency plot.
+	lat map[string][]float64
+}
+
+func (r *results) add(f *figure) *figure {
+	f.summarize()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.figs = append(r.figs, f)
+	return f
+}
+
+// get returns the figure, or nil if it was not measured.
+func (r *results) get(workload, metric, backend, params string) *figure {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, f := range r.figs {
+		if f.Workload == workload && f.Metric == metric && f.Backend == backend && f.Params == params {
+			return f
+		}
+	}
+	return nil
+}
+
+// fillRatios sets each figure's Ratio against the baseline column's same figure.
+func (r *results) fillRatios() {
+	for _, f := range r.figs {
+		if b := r.get(f.Workload, f.Metric, baseline, f.Params); b != nil && b.Median != 0 && len(f.Samples) > 0 {
+			f.Ratio = f.Median / b.Median
+		}
+	}
+}
+
+// timeOps measures fn(n) for growing n until one call lasts at least target, as
+// testing.B does, and returns the time per op of that last call.
+func timeOps(target time.Duration, maxN int, fn func(n int) error) (time.Duration, error) {
+	n := 1
+	for {
+		start := time.Now()
+		if err := fn(n); err != nil {
+			return 0, err
+		}
+		el := time.Since(start)
+		if el >= target || n >= maxN {
+			return el / time.Duration(n), nil
+		}
+		// Aim 20% past the target from the rate seen, at most 100× more.
+		next := int(float64(n) * 1.2 * float64(target) / float64(max(el, time.Microsecond)))
+		n = min(max(next, n+1), 100*n, maxN)
+	}
+}
+
+func us(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// human prints v (in unit) compactly: 0.25µs, 3.1ms, 12 MiB.
+func human(v float64, unit string) string {
+	switch unit {
+	case "µs":
+		switch {
+		case v >= 1e6:
+			return fmt.Sprintf("%.3gs", v/1e6)
+		case v >= 1e3:
+			return fmt.Sprintf("%.3gms", v/1e3)
+		case v >= 1:
+			return fmt.Sprintf("%.3gµs", v)
+		default:
+			return fmt.Sprintf("%.0fns", v*1e3)
+		}
+	case "KiB":
+		if v >= 1024 {
+			return fmt.Sprintf("%.3g MiB", v/1024)
+		}
+		return fmt.Sprintf("%.3g KiB", v)
+	case "x":
+		return fmt.Sprintf("%.2f×", v)
+	}
+	return fmt.Sprintf("%.3g %s", v, unit)
+}

@@ -1,0 +1,3 @@
+package main
+
+func (r *runner) writePlots(dir string) error { return nil }

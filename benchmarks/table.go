@@ -1,0 +1,185 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"text/tabwriter"
+)
+
+// The guide's summary table, measured: one column per backend and peer, each figure with
+// its ratio to the threadpool column of the same run, then one line per figure.
+
+// row is one line of the summary table.
+type row struct {
+	label, workload, metric, params string
+	// cell formats a figure, nil: human(median, unit).
+	cell func(*figure) string
+}
+
+func (r *runner) rows() []row {
+	return []row{
+		{label: "use case (measured)"},
+		{label: "per-task overhead", workload: "overhead", metric: "per_task"},
+		{label: "one-task latency", workload: "overhead", metric: "latency"},
+		{label: "memory per worker", workload: "startup", metric: "memory_per_worker"},
+		{label: fmt.Sprintf("CPU-bound speedup (%d workers)", cpuTableWorkers), workload: "cpu", metric: "speedup",
+			params: fmt.Sprintf("workers=%d", cpuTableWorkers)},
+		{label: fmt.Sprintf("I/O-bound throughput (%d workers)", r.cfg.IOTableSize), workload: "download", metric: "throughput",
+			params: fmt.Sprintf("workers=%d", r.cfg.IOTableSize)},
+		{label: "crash isolation (a task SIGKILLs its worker)", workload: "crash", metric: "kill", cell: func(f *figure) string { return f.cellText() }},
+		{label: "cost of passing data (per MiB)", workload: "data", metric: "per_mib"},
+		{label: "start-up to first result", workload: "startup", metric: "first_result", params: fmt.Sprintf("workers=%d", r.cfg.ProcWorkers)},
+	}
+}
+
+// columns are the table's columns: the Go backends in order, procpool even when it is
+// not measured, then Python's two executors.
+func (r *runner) columns() []string {
+	var cols []string
+	for _, b := range r.backends {
+		cols = append(cols, b.name)
+		if b.name == baseline && procpoolBackend() == nil {
+			cols = append(cols, "procpool")
+		}
+	}
+	return append(cols, pyThreads, pyProcesses)
+}
+
+func (r *runner) printTable(w io.Writer) {
+	cols := r.columns()
+	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', tabwriter.Debug)
+	fmt.Fprintf(tw, " %s\t %s\t\n", "dualpool "+r.cfg.Mode+" run", strings.Join(cols, "\t "))
+	fmt.Fprintf(tw, " %s\t%s\n", "---", strings.Repeat(" ---\t", len(cols)))
+	for _, rw := range r.rows() {
+		cells := make([]string, len(cols))
+		for i, c := range cols {
+			cells[i] = r.cell(rw, c)
+		}
+		fmt.Fprintf(tw, " %s\t %s\t\n", rw.label, strings.Join(cells, "\t "))
+	}
+	_ = tw.Flush()
+	fmt.Fprintf(w, "\nEach cell: median of %d repetitions (×ratio to threadpool in this run). CPU speedup is over the same\n"+
+		"language's sequential loop. Use case: CPU or I/O where the column is within 75%% of the best column,\n"+
+		"isolation where every healthy task survived a task that killed its worker and the pool still served.\n",
+		r.cfg.Reps)
+}
+
+func (r *runner) cell(rw row, col string) string {
+	if rw.workload == "" {
+		return r.useCase(col)
+	}
+	f := r.res.get(rw.workload, rw.metric, col, rw.params)
+	if f == nil {
+		return "—"
+	}
+	if rw.cell != nil {
+		return rw.cell(f)
+	}
+	if len(f.Samples) == 0 {
+		return "—"
+	}
+	s := human(f.Median, f.Unit)
+	if f.Ratio != 0 {
+		s += fmt.Sprintf(" ×%s", ratioText(f.Ratio))
+	}
+	return s
+}
+
+func ratioText(x float64) string {
+	switch {
+	case x >= 100:
+		return fmt.Sprintf("%.0f", x)
+	case x >= 10:
+		return fmt.Sprintf("%.1f", x)
+	default:
+		return fmt.Sprintf("%.2g", x)
+	}
+}
+
+// useCase derives the column's use case from its measured figures.
+func (r *runner) useCase(col string) string {
+	var uses []string
+	best := func(workload, metric, params string) bool {
+		f := r.res.get(workload, metric, col, params)
+		if f == nil || len(f.Samples) == 0 {
+			return false
+		}
+		top := 0.0
+		for _, c := range r.columns() {
+			if g := r.res.get(workload, metric, c, params); g != nil {
+				top = max(top, g.Median)
+			}
+		}
+		return f.Median >= 0.75*top
+	}
+	if best("download", "throughput", fmt.Sprintf("workers=%d", r.cfg.IOTableSize)) {
+		uses = append(uses, "I/O")
+	}
+	if best("cpu", "speedup", fmt.Sprintf("workers=%d", cpuTableWorkers)) {
+		uses = append(uses, "CPU")
+	}
+	if f := r.res.get("crash", "kill", col, ""); f != nil && len(f.Samples) > 0 && f.Samples[0] == 1 && strings.HasSuffix(f.Text, "serves") {
+		uses = append(uses, "isolation")
+	}
+	if len(uses) == 0 {
+		return "—"
+	}
+	return strings.Join(uses, ", ")
+}
+
+// cellText is a crash figure in a few words.
+func (f *figure) cellText() string {
+	switch {
+	case len(f.Samples) == 0:
+		return "error"
+	case strings.Contains(f.Text, "program died"):
+		return fmt.Sprintf("program died (%.0f%% done)", 100*f.Samples[0])
+	case strings.HasSuffix(f.Text, "serves"):
+		return fmt.Sprintf("%.0f%% ok, serves", 100*f.Samples[0])
+	case strings.HasSuffix(f.Text, "degraded"):
+		return fmt.Sprintf("%.0f%% ok, degraded", 100*f.Samples[0])
+	case strings.HasSuffix(f.Text, "broken"):
+		return fmt.Sprintf("%.0f%% ok, broken", 100*f.Samples[0])
+	}
+	return fmt.Sprintf("%.0f%% ok", 100*f.Samples[0])
+}
+
+// printLines prints one line per figure, workload by workload, then the notes.
+func (r *runner) printLines(w io.Writer) {
+	cols := append([]string{"sequential", "py-sequential"}, r.columns()...)
+	order := workloadNames()
+	figs := slices.Clone(r.res.figs)
+	slices.SortStableFunc(figs, func(a, b *figure) int {
+		if c := slices.Index(order, a.Workload) - slices.Index(order, b.Workload); c != 0 {
+			return c
+		}
+		return slices.Index(cols, a.Backend) - slices.Index(cols, b.Backend)
+	})
+	fmt.Fprintln(w)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, f := range figs {
+		what := f.Metric
+		if f.Params != "" {
+			what += " " + f.Params
+		}
+		val := "—"
+		if len(f.Samples) > 0 {
+			val = fmt.Sprintf("%s ±%.0f%%", human(f.Median, f.Unit), 100*f.Spread)
+			if f.Ratio != 0 && f.Backend != baseline {
+				val += " ×" + ratioText(f.Ratio)
+			}
+		}
+		if f.Workload == "crash" {
+			val = f.cellText()
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.Workload, f.Backend, what, val, f.Text)
+	}
+	_ = tw.Flush()
+	fmt.Fprintf(w, "\nmachine: %d CPUs, %s, %s, load %v at start, %v at end, %.0fs\n",
+		r.machine.CPUs, r.machine.GoVersion, r.machine.OS, r.machine.LoadStart, r.machine.LoadEnd, r.machine.Seconds)
+	for _, n := range r.notes {
+		fmt.Fprintln(w, "note:", n)
+	}
+}
