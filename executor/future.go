@@ -18,12 +18,7 @@ type Future[T any] struct {
 	err       error
 	callbacks []func(*Future[T])
 	stop      func() bool // stops the watch on the submit ctx
-	group     notifier    // Map's chunk, told when this item is resolved
 }
-
-// notifier is told when a Future is resolved: Map's chunks use it in place of a done
-// channel per item.
-type notifier interface{ itemDone() }
 
 // closedChan stands in for a Future's done channel when it finished before anyone asked
 // for the channel, which saves the allocation on the fast path.
@@ -158,7 +153,7 @@ func (f *Future[T]) resolveLocked(s State, v T, err error) {
 	} else {
 		close(f.done)
 	}
-	callbacks, stop, g := f.callbacks, f.stop, f.group
+	callbacks, stop := f.callbacks, f.stop
 	f.callbacks, f.stop = nil, nil
 	f.mu.Unlock()
 	if stop != nil {
@@ -166,8 +161,5 @@ func (f *Future[T]) resolveLocked(s State, v T, err error) {
 	}
 	for _, fn := range callbacks {
 		f.runCallback(fn)
-	}
-	if g != nil {
-		g.itemDone()
 	}
 }

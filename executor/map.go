@@ -94,7 +94,9 @@ func MapUnordered[In, Out any](ctx context.Context, ex Executor, f Func[In, Out]
 // chunk is one dispatch of Map: a few items that resolve on their own and tell the chunk.
 type chunk[In, Out any] struct {
 	start     int // input position of items[0]
-	items     []call[In, Out]
+	ctx       context.Context
+	f         Func[In, Out]
+	items     []mapItem[In, Out]
 	remaining atomic.Int32
 	done      chan<- *chunk[In, Out] // buffered for every chunk in flight: never blocks
 	finished  bool                   // seen on done; touched by the consumer only
@@ -152,9 +154,9 @@ func (m *mapRun[In, Out]) run(inputs iter.Seq[In], emit func(*chunk[In, Out]) bo
 	next := 0
 	for in := range inputs {
 		if cur == nil {
-			cur = &chunk[In, Out]{start: next, items: make([]call[In, Out], 0, m.cfg.chunk), done: m.done}
+			cur = &chunk[In, Out]{start: next, ctx: ctx, f: m.f, items: make([]mapItem[In, Out], 0, m.cfg.chunk), done: m.done}
 		}
-		cur.items = append(cur.items, call[In, Out]{ctx: ctx, fn: m.f.fn, name: m.f.name, in: in})
+		cur.items = append(cur.items, mapItem[In, Out]{in: in})
 		next++
 		if len(cur.items) < m.cfg.chunk {
 			continue
@@ -179,7 +181,7 @@ func (m *mapRun[In, Out]) run(inputs iter.Seq[In], emit func(*chunk[In, Out]) bo
 func (m *mapRun[In, Out]) dispatch(c *chunk[In, Out]) {
 	c.remaining.Store(int32(len(c.items)))
 	for i := range c.items {
-		c.items[i].group = c
+		c.items[i].c = c
 	}
 	m.inflight = append(m.inflight, c)
 	var err error

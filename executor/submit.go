@@ -78,9 +78,15 @@ func (c *call[In, Out]) Func() string             { return c.name }
 func (c *call[In, Out]) Input() any               { return c.in }
 
 func (c *call[In, Out]) Start() bool {
-	if err := c.ctx.Err(); err != nil {
-		c.discard(cancelled(err))
-		return false
+	// A receive that cannot block is lock-free on an open channel, where ctx.Err() takes
+	// the ctx's mutex: the items of one Map share a ctx, and its workers would contend.
+	if done := c.ctx.Done(); done != nil {
+		select {
+		case <-done:
+			c.discard(cancelled(c.ctx.Err()))
+			return false
+		default:
+		}
 	}
 	return c.start()
 }

@@ -34,10 +34,10 @@ type Pool struct {
 	// halt is read by workers before each task: running, cancelling or broken.
 	halt atomic.Int32
 
-	submitted                    uint64 // under mu
-	completed, failed, cancelled atomic.Uint64
-	running                      atomic.Int64
-	count                        func(error) // p.countOutcome, made once
+	submitted uint64                 // under mu
+	live      map[*counters]struct{} // each live worker's tallies, under mu
+	retired   executor.Stats         // the tallies of workers gone, under mu
+	shared    *counters              // for tasks resolved outside any worker
 }
 
 const (
@@ -66,8 +66,9 @@ func New(opts ...Option) (*Pool, error) {
 		space:   make(chan struct{}),
 		drained: make(chan struct{}),
 		handoff: make(chan item, cfg.maxWorkers),
+		live:    make(map[*counters]struct{}),
+		shared:  newCounters(),
 	}
-	p.count = p.countOutcome
 	return p, nil
 }
 
@@ -106,7 +107,9 @@ func (p *Pool) enqueue(ctx context.Context, it item) error {
 			p.handoff <- it
 		case p.workers < p.cfg.maxWorkers:
 			p.workers++
-			go p.worker(it)
+			c := newCounters()
+			p.live[c] = struct{}{}
+			go p.worker(c, it)
 		case p.cfg.queueSize < 0 || p.queue.len() < p.cfg.queueSize:
 			p.queue.push(it)
 		case p.cfg.nonBlocking:
@@ -138,12 +141,12 @@ func (p *Pool) enqueue(ctx context.Context, it item) error {
 
 // worker runs first, then whatever the queue and the handoff bring, until the pool
 // shuts down or it has been idle for too long.
-func (p *Pool) worker(first item) {
-	defer p.exit()
+func (p *Pool) worker(c *counters, first item) {
+	defer p.exit(c)
 	pprof.SetGoroutineLabels(p.labels)
 	if init := p.cfg.initializer; init != nil {
 		if err := init(p.labels); err != nil {
-			p.breakPool(err, first)
+			p.breakPool(c, err, first)
 			return
 		}
 	}
@@ -153,17 +156,7 @@ func (p *Pool) worker(first item) {
 		defer idle.Stop()
 	}
 	for it, ok := first, true; ok; it, ok = p.next(idle) {
-		p.runItem(it)
-	}
-}
-
-func (p *Pool) runItem(it item) {
-	if it.task != nil {
-		p.run(it.task)
-		return
-	}
-	for _, t := range it.batch {
-		p.run(t)
+		p.runItem(c, it)
 	}
 }
 
@@ -213,8 +206,10 @@ func (p *Pool) wakeSubmittersLocked() {
 	p.space = make(chan struct{})
 }
 
-func (p *Pool) exit() {
+func (p *Pool) exit(c *counters) {
 	p.mu.Lock()
+	c.addTo(&p.retired)
+	delete(p.live, c)
 	p.workers--
 	if p.closed && p.workers == 0 {
 		close(p.drained)
@@ -222,41 +217,8 @@ func (p *Pool) exit() {
 	p.mu.Unlock()
 }
 
-func (p *Pool) run(t executor.Task) {
-	switch p.halt.Load() {
-	case haltCancel:
-		if t.Discard(executor.ErrShutdown) {
-			p.cancelled.Add(1)
-		}
-		return
-	case haltBroken:
-		p.mu.Lock()
-		err := p.broken
-		p.mu.Unlock()
-		t.Fail(err)
-		p.failed.Add(1)
-		return
-	}
-	if !t.Start() {
-		p.cancelled.Add(1)
-		return
-	}
-	p.running.Add(1)
-	t.Run(p.count)
-}
-
-// count records a task's outcome; it is the pool's hook into Task.Run, bound once in New.
-func (p *Pool) countOutcome(err error) {
-	p.running.Add(-1)
-	if err != nil {
-		p.failed.Add(1)
-	} else {
-		p.completed.Add(1)
-	}
-}
-
 // breakPool records that an initializer failed and fails first and the queued tasks.
-func (p *Pool) breakPool(cause error, first item) {
+func (p *Pool) breakPool(c *counters, cause error, first item) {
 	p.mu.Lock()
 	if p.broken == nil {
 		p.broken = fmt.Errorf("%w: threadpool %s: initializer: %w", executor.ErrPoolBroken, p.cfg.name, cause)
@@ -267,6 +229,6 @@ func (p *Pool) breakPool(cause error, first item) {
 	p.mu.Unlock()
 	p.cfg.logger.Error("threadpool: initializer failed; pool is broken", "pool", p.cfg.name, "err", cause)
 	for _, it := range append(queued, first) {
-		p.runItem(it) // fails each task: halt is set
+		p.runItem(c, it) // fails each task: halt is set
 	}
 }

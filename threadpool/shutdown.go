@@ -35,7 +35,7 @@ func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) er
 		return nil
 	case <-ctx.Done():
 		p.cancelQueued()
-		return fmt.Errorf("threadpool %s: shutdown: %d tasks still running: %w", p.cfg.name, p.running.Load(), ctx.Err())
+		return fmt.Errorf("threadpool %s: shutdown: %d tasks still running: %w", p.cfg.name, p.Stats().Running, ctx.Err())
 	}
 }
 
@@ -46,7 +46,7 @@ func (p *Pool) cancelQueued() {
 	queued := p.queue.takeAll()
 	p.mu.Unlock()
 	for _, it := range queued {
-		p.runItem(it) // discards each task: halt is set
+		p.runItem(p.shared, it) // discards each task: halt is set
 	}
 }
 
@@ -56,11 +56,12 @@ func (p *Pool) Close() error { return p.Shutdown(context.Background()) }
 // Stats implements [executor.Executor].
 func (p *Pool) Stats() executor.Stats {
 	p.mu.Lock()
-	s := executor.Stats{Submitted: p.submitted, Queued: p.queue.tasks, Workers: p.workers}
-	p.mu.Unlock()
-	s.Completed = p.completed.Load()
-	s.Failed = p.failed.Load()
-	s.Cancelled = p.cancelled.Load()
-	s.Running = int(p.running.Load())
+	defer p.mu.Unlock()
+	s := p.retired
+	s.Submitted, s.Queued, s.Workers = p.submitted, p.queue.tasks, p.workers
+	for c := range p.live {
+		c.addTo(&s)
+	}
+	p.shared.addTo(&s)
 	return s
 }
