@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"log/slog"
+	"runtime"
 	"sync"
 	"sync/atomic"
 )
@@ -61,9 +62,11 @@ func (f *Future[T]) Done() <-chan struct{} {
 	return f.doneLocked()
 }
 
+// doneLocked returns the done channel, made if need be. Under mu, a resolving future is
+// not done yet: its resolver waits for mu and closes the channel made here.
 func (f *Future[T]) doneLocked() chan struct{} {
 	if f.done == nil {
-		if f.State().done() {
+		if State(f.state.Load()).done() {
 			f.done = closedChan
 		} else {
 			f.done = make(chan struct{})
@@ -73,7 +76,14 @@ func (f *Future[T]) doneLocked() chan struct{} {
 }
 
 // State returns where the task stands now.
-func (f *Future[T]) State() State { return State(f.state.Load()) }
+func (f *Future[T]) State() State {
+	s := f.state.Load()
+	for s == resolving { // for the few instructions it takes another goroutine to finish
+		runtime.Gosched()
+		s = f.state.Load()
+	}
+	return State(s)
+}
 
 // Cancel cancels the task if it has not started, and reports whether the task is
 // cancelled: true if it was pending (it will never run) or already cancelled, false if it
@@ -93,7 +103,7 @@ func (f *Future[T]) Cancel() bool {
 // the others.
 func (f *Future[T]) AddDoneCallback(fn func(*Future[T])) {
 	f.mu.Lock()
-	if !f.State().done() {
+	if !State(f.state.Load()).done() { // resolving: its resolver takes the list under mu
 		f.callbacks = append(f.callbacks, fn)
 		f.mu.Unlock()
 		return
@@ -111,42 +121,45 @@ func (f *Future[T]) runCallback(fn func(*Future[T])) {
 	fn(f)
 }
 
+// Transitions are compare-and-swaps on state, so that starting a task takes no lock.
+// Whoever resolves a future first moves it to resolving, writes val and err, and then
+// stores the final state under mu (with which Done and AddDoneCallback agree on whether
+// to wait).
+
 // start moves a pending future to Running.
 func (f *Future[T]) start() bool {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.State() != Pending {
-		return false
-	}
-	f.state.Store(uint32(Running))
-	return true
+	return f.state.CompareAndSwap(uint32(Pending), uint32(Running))
 }
 
 // discard cancels a pending future with err.
 func (f *Future[T]) discard(err error) bool {
-	f.mu.Lock()
-	if f.State() != Pending {
-		f.mu.Unlock()
+	if !f.state.CompareAndSwap(uint32(Pending), resolving) {
 		return false
 	}
-	f.resolveLocked(Cancelled, *new(T), err)
+	f.resolve(Cancelled, *new(T), err)
 	return true
 }
 
 // complete resolves a pending or running future. It reports false if it was done already.
 func (f *Future[T]) complete(v T, err error) bool {
-	f.mu.Lock()
-	if f.State().done() {
-		f.mu.Unlock()
-		return false
+	for {
+		old := f.state.Load()
+		if old == resolving || State(old).done() {
+			return false
+		}
+		if f.state.CompareAndSwap(old, resolving) {
+			break
+		}
 	}
-	f.resolveLocked(Finished, v, err)
+	f.resolve(Finished, v, err)
 	return true
 }
 
-// resolveLocked records the outcome, unlocks f, and then tells everyone waiting.
-func (f *Future[T]) resolveLocked(s State, v T, err error) {
+// resolve records the outcome of a future this goroutine moved to resolving, and then
+// tells everyone waiting.
+func (f *Future[T]) resolve(s State, v T, err error) {
 	f.val, f.err = v, err
+	f.mu.Lock()
 	f.state.Store(uint32(s))
 	if f.done == nil {
 		f.done = closedChan

@@ -16,9 +16,6 @@ type mapItem[In, Out any] struct {
 	c     *chunk[In, Out]
 }
 
-// resolving marks an item whose outcome is being written; it is never seen outside.
-const resolving = 255
-
 var _ Task = (*mapItem[int, int])(nil)
 
 func (it *mapItem[In, Out]) Context() context.Context { return it.c.ctx }

@@ -26,5 +26,8 @@ func (s State) String() string {
 	return "State(" + strconv.Itoa(int(s)) + ")"
 }
 
+// resolving marks a task whose outcome one goroutine is writing; State never returns it.
+const resolving = 255
+
 // done reports whether the state is final.
-func (s State) done() bool { return s >= Finished }
+func (s State) done() bool { return s == Finished || s == Cancelled }

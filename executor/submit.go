@@ -64,7 +64,7 @@ func (c *call[In, Out]) watch() {
 	ctx := c.ctx
 	stop := context.AfterFunc(ctx, func() { c.discard(cancelled(ctx.Err())) })
 	c.mu.Lock() // the func may have run already
-	if c.State().done() {
+	if State(c.state.Load()).done() {
 		c.mu.Unlock()
 		stop()
 		return
