@@ -1,0 +1,52 @@
+// Package procpool is dualpool's process-pool backend: an [executor.Executor] that runs
+// each task in a worker process, so that a task's crash, hang, leak or fatal runtime error
+// costs that task, never the program. It is the counterpart of Python's
+// ProcessPoolExecutor, with what that one lacks: a dead worker fails only its own task,
+// a hung task is killed when its ctx ends, leaking workers are recycled.
+//
+// Go has no GIL, so choose this pool for isolation, not speed: goroutines (package
+// threadpool) already run CPU-bound Go code on every core, at a quarter of a microsecond
+// per task where a process round trip costs tens of microseconds.
+//
+// # Workers
+//
+// By default a worker is this program's own binary, started again with an environment
+// variable that marks it. [ServeIfWorker], called first thing in main (and in TestMain),
+// turns that process into a worker: it serves tasks by their registered names
+// ([executor.Register]) and exits, so nothing after the call runs there. [WithCommand]
+// runs a separate worker binary instead (cmd/procworker is one). A binary that never
+// calls ServeIfWorker makes [New] fail at once with an error that says so, and a process
+// started as a worker refuses to start workers of its own: no fork bomb.
+//
+// Workers start eagerly: New starts them all and returns when the first is ready. Tasks
+// and results travel over two dedicated pipes (see package ipc); the workers' stdout and
+// stderr are forwarded line by line to [WithStdout] and [WithStderr].
+//
+// # Failures
+//
+//   - A task's error comes back with its text; errors.Is still matches
+//     executor.ErrUnknownFunc, context.Canceled and context.DeadlineExceeded.
+//   - A panic is recovered in the worker: *[executor.PanicError] with the worker's stack;
+//     the worker goes on.
+//   - A worker's death (exit, signal, Go fatal error, corrupt frame) fails the task it
+//     was running with *[executor.WorkerExitError] (pid, exit code or signal, the tail of
+//     its stderr) and the worker is replaced. A Map chunk whose worker died is run again
+//     item by item, so that only the item that kills a worker fails; an item that had
+//     finished but whose result had not reached the parent runs twice.
+//   - A task still running [WithKillGrace] after its ctx ended is killed with its
+//     worker: *[executor.KilledError], matching the ctx's error.
+//   - Over the hard memory limit ([WithMemoryLimit]): *[executor.MemoryLimitError].
+//   - Workers that keep dying at start-up, or a failing initializer:
+//     [executor.ErrPoolBroken] for every queued and later task.
+//
+// # Orphans
+//
+// On Linux every worker gets SIGKILL when the parent dies (Pdeathsig, from a dedicated
+// OS thread); everywhere, a worker exits when its IPC pipe ends. After Shutdown returns,
+// no process, goroutine or file descriptor of the pool remains.
+//
+// # Costs
+//
+// See the package benchmarks for the numbers on your machine: a one-task round trip, Map
+// per item with Chunk, New to first result, private memory per idle worker.
+package procpool

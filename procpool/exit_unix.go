@@ -1,0 +1,26 @@
+//go:build unix
+
+package procpool
+
+import (
+	"os"
+	"syscall"
+)
+
+// exitStatus returns the exit code (-1 after a signal) and the signal, if any.
+func exitStatus(ps *os.ProcessState) (int, os.Signal) {
+	if ps == nil {
+		return -1, nil
+	}
+	if ws, ok := ps.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		return -1, ws.Signal()
+	}
+	return ps.ExitCode(), nil
+}
+
+// closeOnExec keeps a worker's IPC descriptors out of the processes its tasks start.
+func closeOnExec(fds ...int) {
+	for _, fd := range fds {
+		syscall.CloseOnExec(fd)
+	}
+}

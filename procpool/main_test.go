@@ -1,0 +1,16 @@
+package procpool_test
+
+import (
+	"os"
+	"testing"
+
+	"go.uber.org/goleak"
+
+	"github.com/dualpool/dualpool/procpool"
+)
+
+func TestMain(m *testing.M) {
+	procpool.ServeIfWorker()
+	goleak.VerifyTestMain(m)
+	_ = os.Stdout
+}

@@ -1,0 +1,61 @@
+package procpool
+
+import (
+	"fmt"
+	"os"
+	"strconv"
+
+	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/ipc"
+)
+
+// ServeIfWorker turns this process into a worker when a [Pool] started it, and returns at
+// once otherwise. Call it first thing in main, and in TestMain for tests that start pools
+// of the test binary: in a worker it serves tasks until the pool shuts it down or goes
+// away, then exits the process, so nothing after the call runs there.
+//
+// It serves the functions registered with [executor.Register] by the time it is called,
+// which means every package-level registration of the binary.
+func ServeIfWorker() {
+	if os.Getenv(envWorker) == "" {
+		return
+	}
+	serving.Store(true)
+	os.Exit(serveWorker())
+}
+
+// serveWorker runs the worker side of the protocol and returns the exit code.
+func serveWorker() int {
+	if v := os.Getenv(envWorker); v != strconv.Itoa(ipc.Version) {
+		return workerFatal("parent speaks protocol %q; this worker speaks %d", v, ipc.Version)
+	}
+	codec, ok := ipc.LookupCodec(os.Getenv(envCodec))
+	if !ok {
+		return workerFatal("codec %q is not registered in this binary (ipc.RegisterCodec)", os.Getenv(envCodec))
+	}
+	maxFrame, err := strconv.Atoi(os.Getenv(envMaxFrame))
+	if err != nil || maxFrame < 1024 {
+		return workerFatal("bad %s=%q", envMaxFrame, os.Getenv(envMaxFrame))
+	}
+	// Children of tasks are not workers; New refuses in this process through serving.
+	for _, k := range []string{envWorker, envCodec, envMaxFrame} {
+		os.Unsetenv(k)
+	}
+	closeOnExec(fdFromParent, fdToParent)
+	in := os.NewFile(fdFromParent, "dualpool-from-parent")
+	out := os.NewFile(fdToParent, "dualpool-to-parent")
+	if in == nil || out == nil {
+		return workerFatal("file descriptors %d and %d are not open", fdFromParent, fdToParent)
+	}
+	s := newServer(in, out, codec, maxFrame)
+	hello := ipc.AppendHello(nil, ipc.Hello{Version: ipc.Version, PID: os.Getpid(), Codec: codec.Name(), Names: executor.Names()})
+	if _, err := out.Write(hello); err != nil {
+		return workerFatal("hello: %v", err)
+	}
+	return s.serve()
+}
+
+func workerFatal(format string, args ...any) int {
+	fmt.Fprintf(os.Stderr, "procpool worker: "+format+"\n", args...)
+	return 2
+}

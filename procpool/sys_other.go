@@ -1,0 +1,9 @@
+//go:build !linux
+
+package procpool
+
+import "syscall"
+
+// sysProcAttr: without Pdeathsig, a worker whose parent dies notices the end of its IPC
+// pipe and exits, unless a task hangs in a way that never reads again.
+func sysProcAttr() *syscall.SysProcAttr { return nil }
