@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime/debug"
 	"runtime/pprof"
 	"sync"
 	"sync/atomic"
@@ -144,11 +145,9 @@ func (p *Pool) enqueue(ctx context.Context, it item) error {
 func (p *Pool) worker(c *counters, first item) {
 	defer p.exit(c)
 	pprof.SetGoroutineLabels(p.labels)
-	if init := p.cfg.initializer; init != nil {
-		if err := init(p.labels); err != nil {
-			p.breakPool(c, err, first)
-			return
-		}
+	if err := p.initialize(); err != nil {
+		p.breakPool(c, err, first)
+		return
 	}
 	var idle *time.Timer
 	if p.cfg.idleTimeout > 0 {
@@ -158,6 +157,19 @@ func (p *Pool) worker(c *counters, first item) {
 	for it, ok := first, true; ok; it, ok = p.next(idle) {
 		p.runItem(c, it)
 	}
+}
+
+// initialize runs the initializer, if any, turning a panic into a *executor.PanicError.
+func (p *Pool) initialize() (err error) {
+	if p.cfg.initializer == nil {
+		return nil
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			err = &executor.PanicError{Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return p.cfg.initializer(p.labels)
 }
 
 // next returns the worker's next item: the head of the queue, or else what the handoff

@@ -286,6 +286,17 @@ func TestInitializerFailureBreaksThePool(t *testing.T) {
 	assert.EqualValues(t, 1, calls.Load())
 }
 
+func TestInitializerPanicBreaksThePool(t *testing.T) {
+	p := newPool(t, threadpool.WithInitializer(func(context.Context) error { panic("no config") }))
+	f, err := executor.Submit(context.Background(), p, square, 1)
+	require.NoError(t, err)
+	_, err = f.Result(context.Background())
+	assert.ErrorIs(t, err, executor.ErrPoolBroken)
+	var pe *executor.PanicError
+	require.ErrorAs(t, err, &pe)
+	assert.Equal(t, "no config", pe.Value)
+}
+
 func TestShutdownWaitsForQueuedAndRunning(t *testing.T) {
 	p := newPool(t, threadpool.WithMaxWorkers(2))
 	l := newLatch(2)
