@@ -11,10 +11,10 @@ import (
 type pool interface {
 	// submit starts j and returns a function that waits for its result. The wait
 	// function is called exactly once.
-	submit(j job) (wait func() (int64, error))
+	submit(j job) (wait func() (any, error))
 	// squares returns n*n for each n, dispatching chunk items per task: the guide's
 	// executor.map(square, numbers), with Python's chunksize.
-	squares(nums []int64, chunk int) ([]int64, error)
+	squares(nums []int, chunk int) ([]int, error)
 	// pids lists the worker processes, or nil when the workers are goroutines.
 	pids() []int
 	close() error
@@ -50,9 +50,15 @@ const (
 	baseline    = "threadpool"
 )
 
+// warm starts every worker of p and the code paths a workload takes, so that a timed
+// run measures the pool at work, not its start (measured on its own by "startup").
+func warm(p pool, workers int) error {
+	return submitAll(p, job{Kind: jobNoop}, 2*workers)
+}
+
 // chunked splits nums into chunks of size chunk.
-func chunked(nums []int64, chunk int) [][]int64 {
-	var out [][]int64
+func chunked(nums []int, chunk int) [][]int {
+	var out [][]int
 	for len(nums) > 0 {
 		n := min(chunk, len(nums))
 		out = append(out, nums[:n:n])
@@ -63,16 +69,16 @@ func chunked(nums []int64, chunk int) [][]int64 {
 
 // squaresBySubmit implements pool.squares for backends with no map of their own: one
 // task per chunk, computed by squareChunk wherever the backend runs it.
-func squaresBySubmit(nums []int64, chunk int, run func(c []int64) func() ([]int64, error)) ([]int64, error) {
+func squaresBySubmit(nums []int, chunk int, run func(c []int) func() ([]int, error)) ([]int, error) {
 	if chunk < 1 {
 		return nil, fmt.Errorf("chunk %d", chunk)
 	}
 	chunks := chunked(nums, chunk)
-	waits := make([]func() ([]int64, error), len(chunks))
+	waits := make([]func() ([]int, error), len(chunks))
 	for i, c := range chunks {
 		waits[i] = run(c)
 	}
-	out := make([]int64, 0, len(nums))
+	out := make([]int, 0, len(nums))
 	var firstErr error
 	for _, w := range waits {
 		r, err := w()
@@ -85,8 +91,8 @@ func squaresBySubmit(nums []int64, chunk int, run func(c []int64) func() ([]int6
 }
 
 // squareChunk is the square task applied to a chunk.
-func squareChunk(c []int64) []int64 {
-	out := make([]int64, len(c))
+func squareChunk(c []int) []int {
+	out := make([]int, len(c))
 	for i, n := range c {
 		out[i] = n * n
 	}

@@ -1,22 +1,34 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"math/big"
 	"time"
+
+	"github.com/dualpool/dualpool/internal/workloads"
 )
 
-// The guide's CPU-bound example: 4 × cpu_intensive_task(10**7). Go has no GIL, so a
-// goroutine pool runs the four in parallel; the figure is the speedup over running them
-// one after another in this goroutine.
+// The guide's CPU-bound example: 4 × cpu_intensive_task(10**7), here
+// workloads.SumOfSquares, exact as Python's integers are. Go has no GIL, so a goroutine
+// pool runs the four in parallel; the figure is the speedup over calling the same
+// function four times in a row in this goroutine.
 
 const cpuTasks = 4
 
 func (r *runner) cpuSequential() error {
-	f := &figure{Workload: "cpu", Metric: "time", Backend: "sequential", Unit: "ms"}
+	f := &figure{Workload: "cpu", Metric: "time", Backend: "sequential", Unit: "ms", Text: fmt.Sprintf("n=%d", r.cfg.CPUN)}
+	want := sumSquaresExact(r.cfg.CPUN)
 	for range r.cfg.Reps {
 		start := time.Now()
 		for range cpuTasks {
-			sink = sumSquares(r.cfg.CPUN)
+			v, err := workloads.SumOfSquares.Call(context.Background(), int(r.cfg.CPUN))
+			if err != nil {
+				return err
+			}
+			if v != want {
+				return fmt.Errorf("sum of squares = %s; want %s", v, want)
+			}
 		}
 		f.Samples = append(f.Samples, ms(time.Since(start)))
 	}
@@ -24,14 +36,12 @@ func (r *runner) cpuSequential() error {
 	return nil
 }
 
-// sink keeps the compiler from dropping the sequential baseline's work.
-var sink int64
-
 func (r *runner) cpu(b *backend) error {
 	if !b.supports(jobSumSquares) {
 		return nil
 	}
 	seq := r.res.get("cpu", "time", "sequential", "")
+	want := sumSquaresExact(r.cfg.CPUN)
 	for _, w := range r.cfg.CPUWorkers {
 		params := fmt.Sprintf("workers=%d", w)
 		t := &figure{Workload: "cpu", Metric: "time", Backend: b.name, Params: params, Unit: "ms"}
@@ -40,22 +50,24 @@ func (r *runner) cpu(b *backend) error {
 		if err != nil {
 			return err
 		}
+		if err := warm(p, w); err != nil {
+			_ = p.close()
+			return err
+		}
 		for range r.cfg.Reps {
 			start := time.Now()
-			waits := make([]func() (int64, error), cpuTasks)
+			waits := make([]func() (any, error), cpuTasks)
 			for i := range waits {
 				waits[i] = p.submit(job{Kind: jobSumSquares, N: r.cfg.CPUN})
 			}
-			want := sumSquaresClosed(r.cfg.CPUN)
 			for _, wait := range waits {
 				v, err := wait()
+				if err == nil && v != any(want) {
+					err = fmt.Errorf("sum of squares = %v; want %s", v, want)
+				}
 				if err != nil {
 					_ = p.close()
 					return err
-				}
-				if v != want {
-					_ = p.close()
-					return fmt.Errorf("sum of squares = %d; want %d", v, want)
 				}
 			}
 			el := ms(time.Since(start))
@@ -73,32 +85,10 @@ func (r *runner) cpu(b *backend) error {
 	return nil
 }
 
-// sumSquaresClosed is sum(i*i for i in range(n)) by formula, wrapping as sumSquares does.
-func sumSquaresClosed(n int64) int64 {
-	var s int64
-	// (n-1)n(2n-1)/6 without overflow trouble: divide first where it divides.
-	a, b, c := n-1, n, 2*n-1
-	switch {
-	case a%6 == 0:
-		a /= 6
-	case b%6 == 0:
-		b /= 6
-	case c%6 == 0:
-		c /= 6
-	default:
-		if a%2 == 0 {
-			a /= 2
-		} else {
-			b /= 2
-		}
-		if a%3 == 0 {
-			a /= 3
-		} else if b%3 == 0 {
-			b /= 3
-		} else {
-			c /= 3
-		}
-	}
-	s = a * b * c
-	return s
+// sumSquaresExact is sum(i*i for i in range(n)) by formula, (n-1)n(2n-1)/6, in decimal.
+func sumSquaresExact(n int64) string {
+	a, b, c := big.NewInt(n-1), big.NewInt(n), big.NewInt(2*n-1)
+	v := new(big.Int).Mul(a, b)
+	v.Mul(v, c).Quo(v, big.NewInt(6))
+	return v.String()
 }

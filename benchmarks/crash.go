@@ -154,8 +154,8 @@ func crashChild(args []string) error {
 		return err
 	}
 	timeout := 20*time.Duration(unit) + 3*time.Second
-	var healthyWaits []func() (int64, error)
-	var badWait func() (int64, error)
+	var healthyWaits []func() (any, error)
+	var badWait func() (any, error)
 	for i := range healthy + 1 {
 		if i == healthy/2 {
 			badWait = p.submit(bad)
@@ -186,7 +186,7 @@ collect:
 		}
 	}
 	// Then one task per worker: does the pool still serve, on every worker?
-	afters := make([]func() (int64, error), crashWorkers)
+	afters := make([]func() (any, error), crashWorkers)
 	for i := range afters {
 		afters[i] = p.submit(job{Kind: jobSleep, N: unit})
 	}

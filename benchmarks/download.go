@@ -105,8 +105,11 @@ func (r *runner) downloadOnce(b *backend, w int, dir string) (time.Duration, err
 		return 0, err
 	}
 	defer p.close()
+	if err := warm(p, w); err != nil {
+		return 0, err
+	}
 	start := time.Now()
-	waits := make([]func() (int64, error), r.cfg.Files)
+	waits := make([]func() (any, error), r.cfg.Files)
 	for i := range waits {
 		waits[i] = p.submit(job{Kind: jobFetch, URL: fmt.Sprintf("%s/file/%d", r.srv.url, i), Path: filepath.Join(dir, fmt.Sprintf("file%d", i))})
 	}

@@ -3,73 +3,69 @@ package main
 import (
 	"context"
 	"slices"
+	"time"
 
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/workloads"
 )
 
 // The suite's tasks as registered functions, the way a user of dualpool writes them: the
 // threadpool runs them in this process and the process pool runs the same names in a
-// worker, which is this binary re-executed.
+// worker, which is this binary re-executed. The guide's own tasks come from
+// internal/workloads; these are the bench's extras (a sleep that prints nothing, since
+// stdout carries the table).
 var (
-	fnNoop       = executor.Register("bench.noop", func(_ context.Context, n int64) (int64, error) { return n, nil })
-	fnSleep      = executor.Register("bench.sleep", jobFunc[int64](func(n int64) job { return job{Kind: jobSleep, N: n} }))
-	fnSumSquares = executor.Register("bench.sum_squares", func(_ context.Context, n int64) (int64, error) { return sumSquares(n), nil })
-	fnFetch      = executor.Register("bench.fetch", jobFunc[fetchReq](func(r fetchReq) job { return job{Kind: jobFetch, URL: r.URL, Path: r.Path} }))
-	fnEcho       = executor.Register("bench.echo", func(_ context.Context, b []byte) (int64, error) { return int64(len(b)), nil })
-	fnKill       = executor.Register("bench.kill", jobFunc[int64](func(int64) job { return job{Kind: jobKill} }))
-	fnPanic      = executor.Register("bench.panic", jobFunc[int64](func(int64) job { return job{Kind: jobPanic} }))
-	fnBlock      = executor.Register("bench.block", jobFunc[int64](func(int64) job { return job{Kind: jobBlock} }))
-	fnSquare     = executor.Register("bench.square", func(_ context.Context, n int64) (int64, error) { return n * n, nil })
+	fnNoop  = executor.Register("bench.noop", func(_ context.Context, n int64) (int64, error) { return n, nil })
+	fnSleep = executor.Register("bench.sleep", func(ctx context.Context, n int64) (int64, error) {
+		return n, sleepCtx(ctx, time.Duration(n))
+	})
+	fnEcho  = executor.Register("bench.echo", func(_ context.Context, b []byte) (int64, error) { return int64(len(b)), nil })
+	fnBlock = executor.Register("bench.block", func(context.Context, int64) (int64, error) {
+		block()
+		return 0, nil
+	})
 )
 
-// fetchReq is the input of fnFetch.
-type fetchReq struct {
-	URL  string
-	Path string
-}
-
-func jobFunc[In any](mk func(In) job) func(context.Context, In) (int64, error) {
-	return func(ctx context.Context, in In) (int64, error) { return runJob(ctx, mk(in)) }
-}
-
 // submitExecutor submits j to a dualpool executor through the registered functions.
-func submitExecutor(ex executor.Executor, j job) func() (int64, error) {
+func submitExecutor(ex executor.Executor, j job) func() (any, error) {
 	ctx := context.Background()
-	var (
-		f   *executor.Future[int64]
-		err error
-	)
 	switch j.Kind {
 	case jobNoop:
-		f, err = executor.Submit(ctx, ex, fnNoop, j.N)
+		return waitFuture(executor.Submit(ctx, ex, fnNoop, j.N))
 	case jobSleep:
-		f, err = executor.Submit(ctx, ex, fnSleep, j.N)
+		return waitFuture(executor.Submit(ctx, ex, fnSleep, j.N))
 	case jobSumSquares:
-		f, err = executor.Submit(ctx, ex, fnSumSquares, j.N)
+		return waitFuture(executor.Submit(ctx, ex, workloads.SumOfSquares, int(j.N)))
 	case jobFetch:
-		f, err = executor.Submit(ctx, ex, fnFetch, fetchReq{URL: j.URL, Path: j.Path})
+		return waitFuture(executor.Submit(ctx, ex, workloads.Fetch, workloads.FetchArgs{URL: j.URL, Path: j.Path}))
 	case jobEcho:
-		f, err = executor.Submit(ctx, ex, fnEcho, j.Data)
+		return waitFuture(executor.Submit(ctx, ex, fnEcho, j.Data))
 	case jobKill:
-		f, err = executor.Submit(ctx, ex, fnKill, 0)
+		return waitFuture(executor.Submit(ctx, ex, workloads.KillSelf, struct{}{}))
 	case jobPanic:
-		f, err = executor.Submit(ctx, ex, fnPanic, 0)
+		return waitFuture(executor.Submit(ctx, ex, workloads.Panic, "a task panicked on purpose"))
 	case jobBlock:
-		f, err = executor.Submit(ctx, ex, fnBlock, 0)
-	default:
-		err = errUnsupported
+		return waitFuture(executor.Submit(ctx, ex, fnBlock, 0))
 	}
-	if err != nil {
-		return func() (int64, error) { return 0, err }
-	}
-	return func() (int64, error) { return f.Result(ctx) }
+	return func() (any, error) { return nil, errUnsupported }
 }
 
-// squaresExecutor is executor.Map(square) with Chunk(chunk), results in input order.
-func squaresExecutor(ex executor.Executor, nums []int64, chunk int) ([]int64, error) {
-	out := make([]int64, 0, len(nums))
+// waitFuture turns Submit's outcome into a wait function.
+func waitFuture[T any](f *executor.Future[T], err error) func() (any, error) {
+	if err != nil {
+		return func() (any, error) { return nil, err }
+	}
+	return func() (any, error) {
+		v, err := f.Result(context.Background())
+		return any(v), err
+	}
+}
+
+// squaresExecutor is executor.Map(workloads.Square) with Chunk(chunk), in input order.
+func squaresExecutor(ex executor.Executor, nums []int, chunk int) ([]int, error) {
+	out := make([]int, 0, len(nums))
 	var firstErr error
-	for v, err := range executor.Map(context.Background(), ex, fnSquare, slices.Values(nums), executor.Chunk(chunk)) {
+	for v, err := range executor.Map(context.Background(), ex, workloads.Square, slices.Values(nums), executor.Chunk(chunk)) {
 		if err != nil && firstErr == nil {
 			firstErr = err
 		}

@@ -34,13 +34,32 @@ type jobRPC struct{}
 // JobArgs is job under an exported name, as net/rpc requires of an argument type.
 type JobArgs job
 
-func (jobRPC) Run(j JobArgs, out *int64) error {
+// Reply is a job's result over net/rpc: an int64, or a string when Str is set.
+type Reply struct {
+	N   int64
+	S   string
+	Str bool
+}
+
+func (jobRPC) Run(j JobArgs, out *Reply) error {
 	v, err := runJob(context.Background(), job(j))
-	*out = v
+	switch v := v.(type) {
+	case int64:
+		out.N = v
+	case string:
+		out.S, out.Str = v, true
+	}
 	return err
 }
 
-func (jobRPC) Squares(c []int64, out *[]int64) error {
+func (r Reply) value() any {
+	if r.Str {
+		return r.S
+	}
+	return r.N
+}
+
+func (jobRPC) Squares(c []int, out *[]int) error {
 	*out = squareChunk(c)
 	return nil
 }
@@ -109,26 +128,32 @@ func startPlugins(n int) (pool, error) {
 	return p, nil
 }
 
-func (p *pluginPool) submit(j job) func() (int64, error) {
+func (p *pluginPool) submit(j job) func() (any, error) {
 	w := <-p.free
 	var (
-		v    int64
-		err  error
-		done = make(chan struct{})
+		reply Reply
+		err   error
+		done  = make(chan struct{})
 	)
 	go func() {
 		defer close(done)
-		err = w.rpc.Call("Plugin.Run", JobArgs(j), &v)
+		err = w.rpc.Call("Plugin.Run", JobArgs(j), &reply)
 		p.free <- w
 	}()
-	return func() (int64, error) { <-done; return v, err }
+	return func() (any, error) {
+		<-done
+		if err != nil {
+			return nil, err
+		}
+		return reply.value(), nil
+	}
 }
 
-func (p *pluginPool) squares(nums []int64, chunk int) ([]int64, error) {
-	return squaresBySubmit(nums, chunk, func(c []int64) func() ([]int64, error) {
+func (p *pluginPool) squares(nums []int, chunk int) ([]int, error) {
+	return squaresBySubmit(nums, chunk, func(c []int) func() ([]int, error) {
 		w := <-p.free
 		var (
-			out  []int64
+			out  []int
 			err  error
 			done = make(chan struct{})
 		)
@@ -137,7 +162,7 @@ func (p *pluginPool) squares(nums []int64, chunk int) ([]int64, error) {
 			err = w.rpc.Call("Plugin.Squares", c, &out)
 			p.free <- w
 		}()
-		return func() ([]int64, error) { <-done; return out, err }
+		return func() ([]int, error) { <-done; return out, err }
 	})
 }
 

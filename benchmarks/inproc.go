@@ -22,21 +22,21 @@ func threadpoolBackend() *backend {
 		}}
 }
 
-func (t threadPool) submit(j job) func() (int64, error) { return submitExecutor(t.p, j) }
-func (t threadPool) squares(nums []int64, chunk int) ([]int64, error) {
+func (t threadPool) submit(j job) func() (any, error) { return submitExecutor(t.p, j) }
+func (t threadPool) squares(nums []int, chunk int) ([]int, error) {
 	return squaresExecutor(t.p, nums, chunk)
 }
 func (threadPool) pids() []int    { return nil }
 func (t threadPool) close() error { return t.p.Close() }
 
 type result struct {
-	v   int64
+	v   any
 	err error
 }
 
 // waitChan waits for the one result a peer's task sends on ch.
-func waitChan(ch <-chan result) func() (int64, error) {
-	return func() (int64, error) { r := <-ch; return r.v, r.err }
+func waitChan(ch <-chan result) func() (any, error) {
+	return func() (any, error) { r := <-ch; return r.v, r.err }
 }
 
 type antsPool struct{ p *ants.Pool }
@@ -49,49 +49,49 @@ func antsBackend() *backend {
 		}}
 }
 
-func (a antsPool) submit(j job) func() (int64, error) {
+func (a antsPool) submit(j job) func() (any, error) {
 	ch := make(chan result, 1)
 	err := a.p.Submit(func() {
 		v, err := runJob(context.Background(), j)
 		ch <- result{v, err}
 	})
 	if err != nil {
-		return func() (int64, error) { return 0, err }
+		return func() (any, error) { return nil, err }
 	}
 	// ants recovers a panic and logs it: the task's result never comes, and a caller
 	// that wants to know must add its own recover. The bench shows that as it is.
 	return waitChan(ch)
 }
 
-func (a antsPool) squares(nums []int64, chunk int) ([]int64, error) {
-	return squaresBySubmit(nums, chunk, func(c []int64) func() ([]int64, error) {
-		ch := make(chan []int64, 1)
+func (a antsPool) squares(nums []int, chunk int) ([]int, error) {
+	return squaresBySubmit(nums, chunk, func(c []int) func() ([]int, error) {
+		ch := make(chan []int, 1)
 		if err := a.p.Submit(func() { ch <- squareChunk(c) }); err != nil {
-			return func() ([]int64, error) { return nil, err }
+			return func() ([]int, error) { return nil, err }
 		}
-		return func() ([]int64, error) { return <-ch, nil }
+		return func() ([]int, error) { return <-ch, nil }
 	})
 }
 func (antsPool) pids() []int    { return nil }
 func (a antsPool) close() error { a.p.Release(); return nil }
 
-type pondPool struct{ p pond.ResultPool[int64] }
+type pondPool struct{ p pond.ResultPool[any] }
 
 func pondBackend() *backend {
 	return &backend{name: "pond", about: "alitto/pond v2: goroutine pool with result tasks (Submit + Wait)",
-		start: func(n int) (pool, error) { return pondPool{pond.NewResultPool[int64](n)}, nil }}
+		start: func(n int) (pool, error) { return pondPool{pond.NewResultPool[any](n)}, nil }}
 }
 
-func (p pondPool) submit(j job) func() (int64, error) {
-	t := p.p.SubmitErr(func() (int64, error) { return runJob(context.Background(), j) })
+func (p pondPool) submit(j job) func() (any, error) {
+	t := p.p.SubmitErr(func() (any, error) { return runJob(context.Background(), j) })
 	return t.Wait
 }
 
-func (p pondPool) squares(nums []int64, chunk int) ([]int64, error) {
-	return squaresBySubmit(nums, chunk, func(c []int64) func() ([]int64, error) {
-		var out []int64
-		t := p.p.Submit(func() int64 { out = squareChunk(c); return 0 })
-		return func() ([]int64, error) { _, err := t.Wait(); return out, err }
+func (p pondPool) squares(nums []int, chunk int) ([]int, error) {
+	return squaresBySubmit(nums, chunk, func(c []int) func() ([]int, error) {
+		var out []int
+		t := p.p.Submit(func() any { out = squareChunk(c); return nil })
+		return func() ([]int, error) { _, err := t.Wait(); return out, err }
 	})
 }
 func (pondPool) pids() []int    { return nil }
@@ -108,7 +108,7 @@ func errgroupBackend() *backend {
 		}}
 }
 
-func (e errgroupPool) submit(j job) func() (int64, error) {
+func (e errgroupPool) submit(j job) func() (any, error) {
 	ch := make(chan result, 1)
 	e.g.Go(func() error {
 		v, err := runJob(context.Background(), j)
@@ -118,11 +118,11 @@ func (e errgroupPool) submit(j job) func() (int64, error) {
 	return waitChan(ch)
 }
 
-func (e errgroupPool) squares(nums []int64, chunk int) ([]int64, error) {
-	return squaresBySubmit(nums, chunk, func(c []int64) func() ([]int64, error) {
-		ch := make(chan []int64, 1)
+func (e errgroupPool) squares(nums []int, chunk int) ([]int, error) {
+	return squaresBySubmit(nums, chunk, func(c []int) func() ([]int, error) {
+		ch := make(chan []int, 1)
 		e.g.Go(func() error { ch <- squareChunk(c); return nil })
-		return func() ([]int64, error) { return <-ch, nil }
+		return func() ([]int, error) { return <-ch, nil }
 	})
 }
 func (errgroupPool) pids() []int    { return nil }

@@ -9,15 +9,18 @@ import (
 // nothing, with one item per dispatch (Python's default chunksize=1) and with chunks.
 
 func (r *runner) mapSquares(b *backend) error {
-	nums := make([]int64, r.cfg.MapItems)
+	nums := make([]int, r.cfg.MapItems)
 	for i := range nums {
-		nums[i] = int64(i)
+		nums[i] = i
 	}
 	p, err := b.start(cpus)
 	if err != nil {
 		return err
 	}
 	defer p.close()
+	if err := warm(p, cpus); err != nil {
+		return err
+	}
 	for _, chunk := range []int{1, r.cfg.Chunk} {
 		f := &figure{Workload: "map", Metric: "per_item", Backend: b.name, Params: fmt.Sprintf("chunk=%d", chunk), Unit: "µs"}
 		for range r.cfg.Reps {
@@ -40,7 +43,7 @@ func (r *runner) mapSquares(b *backend) error {
 	return nil
 }
 
-func checkSquares(nums, out []int64) error {
+func checkSquares(nums, out []int) error {
 	if len(out) != len(nums) {
 		return fmt.Errorf("map(square) gave %d results for %d inputs", len(out), len(nums))
 	}

@@ -118,6 +118,8 @@ func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond)
 // human prints v (in unit) compactly: 0.25µs, 3.1ms, 12 MiB.
 func human(v float64, unit string) string {
 	switch unit {
+	case "ms":
+		return human(v*1e3, "µs")
 	case "µs":
 		switch {
 		case v >= 1e6:

@@ -19,8 +19,7 @@ func (r *runner) overhead(b *backend) error {
 		return err
 	}
 	defer p.close()
-	// Warm up: start every worker and the code paths.
-	if err := submitAll(p, job{Kind: jobNoop}, 2*cpus); err != nil {
+	if err := warm(p, cpus); err != nil {
 		return err
 	}
 	f := &figure{Workload: "overhead", Metric: "per_task", Backend: b.name, Unit: "µs"}
@@ -58,7 +57,7 @@ func (r *runner) overhead(b *backend) error {
 
 // submitAll submits n copies of j, then waits for them all.
 func submitAll(p pool, j job, n int) error {
-	waits := make([]func() (int64, error), n)
+	waits := make([]func() (any, error), n)
 	for i := range waits {
 		waits[i] = p.submit(j)
 	}

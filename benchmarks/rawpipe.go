@@ -99,17 +99,17 @@ func (c *pipeChild) roundTrip(data []byte) (int64, error) {
 
 // submit does the round trip at once in the caller's goroutine (no hand-off: this is
 // the floor), on the first free child.
-func (p *pipePool) submit(j job) func() (int64, error) {
+func (p *pipePool) submit(j job) func() (any, error) {
 	if j.Kind != jobNoop && j.Kind != jobEcho {
-		return func() (int64, error) { return 0, errUnsupported }
+		return func() (any, error) { return 0, errUnsupported }
 	}
 	c := <-p.free
 	v, err := c.roundTrip(j.Data)
 	p.free <- c
-	return func() (int64, error) { return v, err }
+	return func() (any, error) { return v, err }
 }
 
-func (p *pipePool) squares([]int64, int) ([]int64, error) { return nil, errUnsupported }
+func (p *pipePool) squares([]int, int) ([]int, error) { return nil, errUnsupported }
 
 func (p *pipePool) pids() []int {
 	var ids []int

@@ -25,7 +25,7 @@ type workload struct {
 	before func(r *runner) error
 }
 
-func workloads() []workload {
+func suite() []workload {
 	return []workload{
 		{name: "tasks", title: "tasks A–E on 3 workers", run: (*runner).tasksAE},
 		{name: "overhead", title: "per-task overhead and one-task latency", run: (*runner).overhead},
@@ -121,7 +121,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func workloadNames() []string {
 	var names []string
-	for _, w := range workloads() {
+	for _, w := range suite() {
 		names = append(names, w.name)
 	}
 	return names
@@ -129,7 +129,7 @@ func workloadNames() []string {
 
 func (r *runner) selected() []workload {
 	var ws []workload
-	for _, w := range workloads() {
+	for _, w := range suite() {
 		if r.only == "" || r.only == w.name {
 			ws = append(ws, w)
 		}

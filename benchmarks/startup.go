@@ -111,7 +111,7 @@ func goroutineMemory(b *backend, n int) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	waits := make([]func() (int64, error), n)
+	waits := make([]func() (any, error), n)
 	for i := range waits {
 		waits[i] = p.submit(job{Kind: jobBlock})
 	}

@@ -82,7 +82,7 @@ func (r *runner) cell(rw row, col string) string {
 	}
 	s := human(f.Median, f.Unit)
 	if f.Ratio != 0 {
-		s += fmt.Sprintf(" ×%s", ratioText(f.Ratio))
+		s += fmt.Sprintf(" (×%s)", ratioText(f.Ratio))
 	}
 	return s
 }
@@ -168,7 +168,7 @@ func (r *runner) printLines(w io.Writer) {
 		if len(f.Samples) > 0 {
 			val = fmt.Sprintf("%s ±%.0f%%", human(f.Median, f.Unit), 100*f.Spread)
 			if f.Ratio != 0 && f.Backend != baseline {
-				val += " ×" + ratioText(f.Ratio)
+				val += " (×" + ratioText(f.Ratio) + ")"
 			}
 		}
 		if f.Workload == "crash" {

@@ -46,6 +46,9 @@ func runTasksAE(b *backend, unit time.Duration) (float64, string, error) {
 		return 0, "", err
 	}
 	defer p.close()
+	if err := warm(p, tasksAEWorkers); err != nil {
+		return 0, "", err
+	}
 	var (
 		mu    sync.Mutex
 		order []string
