@@ -2,7 +2,12 @@
 // 3, 1 and 2 units run on a pool of 3 workers; Submit returns a Future for each, and
 // AsCompleted hands them back in the order they finish.
 //
+// With -backend proc the tasks run in worker processes, which are this program started
+// again: procpool.ServeIfWorker, first thing in main, makes such a process serve tasks.
+// What the tasks print reaches the program's stdout line by line, whole.
+//
 //	go run ./examples/tasks -unit 1s
+//	go run ./examples/tasks -unit 1s -backend proc
 package main
 
 import (
@@ -14,6 +19,7 @@ import (
 	"time"
 
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/procpool"
 	"github.com/dualpool/dualpool/threadpool"
 )
 
@@ -37,27 +43,29 @@ var task = executor.Register("tasks.task", func(ctx context.Context, j Job) (str
 })
 
 func main() {
+	procpool.ServeIfWorker() // in a worker process: serve tasks, then exit
+	backend := flag.String("backend", "thread", "where the tasks run: thread (a goroutine pool) or proc (a process pool)")
 	unit := flag.Duration("unit", 100*time.Millisecond, "how long one unit of work lasts")
 	workers := flag.Int("workers", 3, "how many tasks run at once")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *workers, *unit); err != nil {
+	if err := run(ctx, *backend, *workers, *unit); err != nil {
 		fmt.Fprintln(os.Stderr, "tasks:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, workers int, unit time.Duration) error {
+func run(ctx context.Context, backend string, workers int, unit time.Duration) error {
 	jobs := []Job{{"A", 2, unit}, {"B", 1, unit}, {"C", 3, unit}, {"D", 1, unit}, {"E", 2, unit}}
 
-	ex, err := threadpool.New(threadpool.WithMaxWorkers(workers))
+	ex, err := newPool(backend, workers)
 	if err != nil {
 		return err
 	}
 	defer ex.Close() // the with block: on every return, wait for the tasks and stop the pool
 
-	fmt.Printf("--- Running tasks with a pool of %d workers ---\n", workers)
+	fmt.Printf("--- Running tasks with a %s pool of %d workers ---\n", backend, workers)
 	start := time.Now()
 
 	// Submit schedules each task at once and returns its Future; the map plays the part
@@ -88,4 +96,15 @@ func run(ctx context.Context, workers int, unit time.Duration) error {
 
 	fmt.Printf("--- All tasks completed in %.1f units ---\n", float64(time.Since(start))/float64(unit))
 	return ex.Close()
+}
+
+// newPool is the only code that depends on the backend.
+func newPool(backend string, workers int) (executor.Executor, error) {
+	switch backend {
+	case "thread":
+		return threadpool.New(threadpool.WithMaxWorkers(workers))
+	case "proc":
+		return procpool.New(procpool.WithWorkers(workers))
+	}
+	return nil, fmt.Errorf("-backend %q: want thread or proc", backend)
 }

@@ -19,14 +19,33 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 func TestTasks(t *testing.T) {
 	bin := exampletest.Build(t)
-	out := exampletest.MustRun(t, bin, "-unit", testUnit)
-	checkTasks(t, out.Stdout)
+	t.Run("thread", func(t *testing.T) {
+		out := exampletest.MustRun(t, bin, "-unit", testUnit)
+		checkTasks(t, out.Stdout, "thread", true)
+	})
+	t.Run("proc", func(t *testing.T) {
+		// The tasks print in worker processes; their lines reach the program's stdout
+		// whole (checkTasks fails on any other line), but through a pipe of their own,
+		// so a task's "finished" line may come after the program received its result.
+		out := exampletest.MustRun(t, bin, "-unit", testUnit, "-backend", "proc")
+		checkTasks(t, out.Stdout, "proc", false)
+	})
 
-	// An invalid pool size is an error from threadpool.New, reported and exit status 1.
-	bad := exampletest.Run(t, bin, "-workers", "0")
-	if bad.Err == nil || !strings.Contains(bad.Stderr, "WithMaxWorkers(0)") || bad.Stdout != "" {
-		t.Errorf("tasks -workers 0: %v, stdout %q, stderr %q; want exit status 1 and the option's error on stderr",
-			bad.Err, bad.Stdout, bad.Stderr)
+	// Invalid settings are errors from New or from the program: exit status 1, the
+	// reason on stderr.
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-workers", "0"}, "WithMaxWorkers(0)"},
+		{[]string{"-workers", "0", "-backend", "proc"}, "WithWorkers(0)"},
+		{[]string{"-backend", "gpu"}, `-backend "gpu"`},
+	} {
+		bad := exampletest.Run(t, bin, tt.args...)
+		if bad.Err == nil || !strings.Contains(bad.Stderr, tt.want) || bad.Stdout != "" {
+			t.Errorf("tasks %v: %v, stdout %q, stderr %q; want exit status 1 and %q on stderr",
+				tt.args, bad.Err, bad.Stdout, bad.Stderr, tt.want)
+		}
 	}
 }
 
@@ -38,16 +57,17 @@ var (
 )
 
 // checkTasks checks the events the program printed: every task starts, finishes and is
-// received once, in that order; no more than 3 run at once; the tasks finish in the order
+// received once, in that order (when finishedBeforeReceived: the task's prints and the
+// program's share one stream); no more than 3 run at once; the tasks finish in the order
 // their durations dictate (B, then A and D together, then C, then E), and AsCompleted
 // hands them over in that order.
-func checkTasks(t *testing.T, stdout string) {
+func checkTasks(t *testing.T, stdout, backend string, finishedBeforeReceived bool) {
 	t.Helper()
 	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
 	if len(lines) != 17 {
 		t.Fatalf("got %d lines, want 17 (a header, 3 lines per task, a footer):\n%s", len(lines), stdout)
 	}
-	if want := "--- Running tasks with a pool of 3 workers ---"; lines[0] != want {
+	if want := "--- Running tasks with a " + backend + " pool of 3 workers ---"; lines[0] != want {
 		t.Errorf("line 1 = %q; want %q", lines[0], want)
 	}
 	if !doneRE.MatchString(lines[16]) {
@@ -88,7 +108,7 @@ func checkTasks(t *testing.T, stdout string) {
 		s, okS := started[name]
 		f, okF := finished[name]
 		r, okR := received[name]
-		if !okS || !okF || !okR || !(s < f && f < r) {
+		if !okS || !okF || !okR || !(s < f && s < r) || finishedBeforeReceived && f > r {
 			t.Errorf("task %s: started at line %d (%v), finished at %d (%v), received at %d (%v); want each once, in that order",
 				name, s, okS, f, okF, r, okR)
 		}
