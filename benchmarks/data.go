@@ -16,6 +16,9 @@ func (r *runner) passData(b *backend) error {
 		return err
 	}
 	defer p.close()
+	if err := warm(p, cpus); err != nil {
+		return err
+	}
 	data := make([]byte, r.cfg.DataSize)
 	for i := range data {
 		data[i] = byte(i)

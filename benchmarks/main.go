@@ -18,10 +18,13 @@ package main
 
 import (
 	"os"
+
+	"github.com/dualpool/dualpool/procpool"
 )
 
 func main() {
 	// Worker roles first: a re-executed copy of this binary serves and exits here.
+	procpool.ServeIfWorker()
 	serveRole()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }

@@ -40,9 +40,6 @@ func (r *runner) columns() []string {
 	var cols []string
 	for _, b := range r.backends {
 		cols = append(cols, b.name)
-		if b.name == baseline && procpoolBackend() == nil {
-			cols = append(cols, "procpool")
-		}
 	}
 	return append(cols, pyThreads, pyProcesses)
 }
