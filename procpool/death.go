@@ -24,13 +24,13 @@ func (p *Pool) workerDied(w *worker, x exitInfo) {
 	var again []*job
 	if u := w.cur.Swap(nil); u != nil {
 		u.finish()
-		p.running.Add(-int64(len(u.jobs)))
 		var left []*job
 		for _, j := range u.jobs {
 			if !j.done.Load() {
 				left = append(left, j)
 			}
 		}
+		p.running.Add(-int64(len(left)))
 		for _, j := range left {
 			err, rerun := p.verdict(w, k, x, j, len(left))
 			if rerun && p.broken == nil {
@@ -54,8 +54,8 @@ func (p *Pool) workerDied(w *worker, x exitInfo) {
 	p.checkDrainedLocked()
 	p.mu.Unlock()
 	for _, f := range fails {
-		f.j.t.Fail(f.err)
 		p.failed.Add(1)
+		f.j.t.Fail(f.err)
 	}
 	for _, s := range sends {
 		s.w.send(s.u)

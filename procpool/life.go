@@ -71,8 +71,8 @@ func (w *worker) serve(r *ipc.Reader) error {
 			if err != nil {
 				return err
 			}
-			j.t.Fail(rebuild(e))
 			w.p.failed.Add(1)
+			j.t.Fail(rebuild(e))
 			w.answered(u)
 		default:
 			return fmt.Errorf("%w: unexpected %v frame from worker", ipc.ErrCorrupt, kind)
@@ -100,23 +100,23 @@ func (w *worker) answer(id uint64) (*unit, *job, error) {
 		return nil, nil, fmt.Errorf("%w: second answer for task %d", ipc.ErrCorrupt, id)
 	}
 	u.left.Add(-1)
+	w.p.running.Add(-1)
+	w.tasks.Add(1)
 	return u, j, nil
 }
 
+// finish resolves j with its encoded result. It counts before resolving, so that Stats
+// agree with what a caller has seen.
 func (p *Pool) finish(j *job, out []byte) {
-	var derr error
+	p.completed.Add(1)
 	j.t.Finish(func(ptr any) error {
-		derr = p.cfg.codec.Decode(out, ptr)
-		if derr != nil {
-			derr = fmt.Errorf("procpool: decoding the result: %w", derr)
+		if err := p.cfg.codec.Decode(out, ptr); err != nil {
+			p.completed.Add(^uint64(0))
+			p.failed.Add(1)
+			return fmt.Errorf("procpool: decoding the result: %w", err)
 		}
-		return derr
+		return nil
 	})
-	if derr != nil {
-		p.failed.Add(1)
-	} else {
-		p.completed.Add(1)
-	}
 }
 
 // send writes u to w and watches the ctx of its tasks. Tasks cancelled while queued are
@@ -147,12 +147,14 @@ func (p *Pool) start(u *unit) (live int) {
 			p.cancelled.Add(1)
 			j.done.Store(true)
 			u.left.Add(-1)
+			p.running.Add(-1)
 			continue
 		case j.started && j.t.Context().Err() != nil:
-			j.t.Fail(fmt.Errorf("procpool: task not run again after its worker died: %w", j.t.Context().Err()))
 			p.failed.Add(1)
 			j.done.Store(true)
 			u.left.Add(-1)
+			p.running.Add(-1)
+			j.t.Fail(fmt.Errorf("procpool: task not run again after its worker died: %w", j.t.Context().Err()))
 			continue
 		}
 		j.started = true
@@ -192,9 +194,7 @@ func (p *Pool) unitDone(w *worker, u *unit) *unit {
 	u.finish()
 	p.mu.Lock()
 	w.cur.Store(nil)
-	p.running.Add(-int64(len(u.jobs)))
-	n := w.tasks.Add(uint64(len(u.jobs)))
-	retire := (p.cfg.maxTasks > 0 && n >= uint64(p.cfg.maxTasks)) || w.overSoft
+	retire := (p.cfg.maxTasks > 0 && w.tasks.Load() >= uint64(p.cfg.maxTasks)) || w.overSoft
 	var next *unit
 	exit := false
 	if retire {

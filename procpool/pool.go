@@ -180,8 +180,8 @@ func (p *Pool) encode(batch []executor.Task) *unit {
 		}
 		if err != nil {
 			buf = buf[:start]
-			t.Fail(fmt.Errorf("procpool: %s: encoding the argument: %w", t.Func(), err))
 			p.failed.Add(1)
+			t.Fail(fmt.Errorf("procpool: %s: encoding the argument: %w", t.Func(), err))
 			ends = append(ends, -1)
 			continue
 		}

@@ -90,8 +90,8 @@ func (p *Pool) cancelQueued(units []*unit) {
 				}
 				continue
 			}
-			j.t.Fail(fmt.Errorf("procpool: task not run again: %w", executor.ErrShutdown))
 			p.failed.Add(1)
+			j.t.Fail(fmt.Errorf("procpool: task not run again: %w", executor.ErrShutdown))
 		}
 	}
 }

@@ -116,8 +116,8 @@ func (p *Pool) startFailed(w *worker, err, cause error) {
 	var dropped []*unit
 	switch {
 	case p.first != nil:
-		p.signalFirstLocked(err)
 		dropped = p.breakLocked(err)
+		p.signalFirstLocked(p.broken)
 	case errors.As(cause, &ie) || len(p.failures) > p.cfg.intensity:
 		dropped = p.breakLocked(err)
 	case p.broken == nil && (!p.closed || p.queue.len() > 0):
@@ -193,8 +193,8 @@ func (p *Pool) checkDrainedLocked() {
 func (p *Pool) fail(units []*unit, err error) {
 	for _, u := range units {
 		for _, j := range u.jobs {
-			j.t.Fail(err)
 			p.failed.Add(1)
+			j.t.Fail(err)
 		}
 	}
 }
