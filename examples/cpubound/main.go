@@ -1,16 +1,19 @@
 // Command cpubound is the guide's cpu_intensive_task in Go: the sum of i*i for i in
-// range(n), four times, first one after another and then on a threadpool, with the times
-// and the speedup.
+// range(n), four times, first one after another, then on a threadpool, then on a
+// procpool, with the times and the speedups.
 //
 // In Python this is where threads stop helping: the GIL lets one thread at a time run
 // Python code, so the guide reaches for processes. Go has no GIL. Its goroutines run on
-// every core at once, so the threadpool speeds this loop up by about the number of cores.
+// every core at once, so the threadpool speeds this loop up by about the number of cores,
+// and the procpool, which pays for starting processes and for a round trip per task, buys
+// no more speed: choose it for isolation.
 //
 //	go run ./examples/cpubound -n 100000000
 package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"math/big"
@@ -22,6 +25,7 @@ import (
 	"time"
 
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/procpool"
 	"github.com/dualpool/dualpool/threadpool"
 )
 
@@ -46,6 +50,7 @@ var sumOfSquares = executor.Register("cpubound.sumOfSquares", func(ctx context.C
 })
 
 func main() {
+	procpool.ServeIfWorker() // in a worker process: serve tasks, then exit
 	n := flag.Uint64("n", 10_000_000, "each task sums the squares of range(n); n < 2**32")
 	tasks := flag.Int("tasks", 4, "how many tasks")
 	workers := flag.Int("workers", 4, "how many tasks run at once on the pool")
@@ -80,29 +85,55 @@ func run(ctx context.Context, n uint64, tasks, workers int) error {
 	fmt.Printf("sequential:              %8.1f ms\n", ms(sequential))
 
 	// The same calls on a threadpool.
-	ex, err := threadpool.New(threadpool.WithMaxWorkers(workers))
+	tp, err := threadpool.New(threadpool.WithMaxWorkers(workers))
 	if err != nil {
 		return err
 	}
-	defer ex.Close()
+	defer tp.Close()
+	elapsed, err := timeMap(ctx, tp, inputs, want)
+	if err != nil {
+		return fmt.Errorf("threadpool: %w", err)
+	}
+	fmt.Printf("threadpool, %2d workers:  %8.1f ms, %.2fx the speed of sequential\n",
+		workers, ms(elapsed), float64(sequential)/float64(elapsed))
+
+	// And on a procpool. New returns when its first worker is ready; the others may
+	// still be starting during the Map.
 	start = time.Now()
+	pp, err := procpool.New(procpool.WithWorkers(workers))
+	if err != nil {
+		return err
+	}
+	defer pp.Close()
+	startup := time.Since(start)
+	elapsed, err = timeMap(ctx, pp, inputs, want)
+	if err != nil {
+		return fmt.Errorf("procpool: %w", err)
+	}
+	fmt.Printf("procpool,   %2d workers:  %8.1f ms, %.2fx the speed of sequential (and %.1f ms in procpool.New)\n",
+		workers, ms(elapsed), float64(sequential)/float64(elapsed), ms(startup))
+
+	fmt.Println("Results:", want)
+	fmt.Println("Go has no GIL: goroutines run Go code on all cores at once, so a threadpool speeds up CPU-bound work too.")
+	return errors.Join(tp.Close(), pp.Close())
+}
+
+// timeMap maps sumOfSquares over inputs on ex, checks the results against want, and
+// returns how long it took.
+func timeMap(ctx context.Context, ex executor.Executor, inputs []uint64, want []Sum) (time.Duration, error) {
+	start := time.Now()
 	var got []Sum
 	for s, err := range executor.Map(ctx, ex, sumOfSquares, slices.Values(inputs)) {
 		if err != nil {
-			return err
+			return 0, err
 		}
 		got = append(got, s)
 	}
-	pooled := time.Since(start)
+	elapsed := time.Since(start)
 	if !slices.Equal(got, want) {
-		return fmt.Errorf("threadpool results %v differ from the sequential ones %v", got, want)
+		return 0, fmt.Errorf("results %v differ from the sequential ones %v", got, want)
 	}
-	fmt.Printf("threadpool, %2d workers:  %8.1f ms, %.2fx the speed of sequential\n",
-		workers, ms(pooled), float64(sequential)/float64(pooled))
-
-	fmt.Println("Results:", got)
-	fmt.Println("Go has no GIL: goroutines run Go code on all cores at once, so a threadpool speeds up CPU-bound work too.")
-	return ex.Close()
+	return elapsed, nil
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -50,16 +50,17 @@ func TestCPUBound(t *testing.T) {
 var (
 	sequentialRE = regexp.MustCompile(`^sequential: +([\d.]+) ms$`)
 	threadpoolRE = regexp.MustCompile(`^threadpool, +(\d+) workers: +([\d.]+) ms, ([\d.]+)x the speed of sequential$`)
+	procpoolRE   = regexp.MustCompile(`^procpool, +(\d+) workers: +([\d.]+) ms, ([\d.]+)x the speed of sequential \(and ([\d.]+) ms in procpool.New\)$`)
 )
 
-// checkCPUBound checks the lines in order: the setting, a time for each way of running,
+// checkCPUBound checks the lines in order: the setting, a time for each of the three ways,
 // results that are exact, and the sentence about the GIL. The times and the speedup are
 // only checked to be there: on a shared machine their values prove nothing.
 func checkCPUBound(t *testing.T, stdout string, n int64, tasks, workers int) {
 	t.Helper()
 	lines := strings.Split(strings.TrimSuffix(stdout, "\n"), "\n")
-	if len(lines) != 5 {
-		t.Fatalf("got %d lines, want 5:\n%s", len(lines), stdout)
+	if len(lines) != 6 {
+		t.Fatalf("got %d lines, want 6:\n%s", len(lines), stdout)
 	}
 	if want := fmt.Sprintf("%d tasks, each the sum of i*i for i in range(%d); ", tasks, n); !strings.HasPrefix(lines[0], want) {
 		t.Errorf("line 1 = %q; want it to start with %q", lines[0], want)
@@ -67,23 +68,27 @@ func checkCPUBound(t *testing.T, stdout string, n int64, tasks, workers int) {
 	if !sequentialRE.MatchString(lines[1]) {
 		t.Errorf("line 2 = %q; want %q", lines[1], sequentialRE)
 	}
-	if m := threadpoolRE.FindStringSubmatch(lines[2]); m == nil {
-		t.Errorf("line 3 = %q; want %q", lines[2], threadpoolRE)
-	} else if w, _ := strconv.Atoi(m[1]); w != workers {
-		t.Errorf("line 3 = %q; want %d workers", lines[2], workers)
+	for i, re := range []*regexp.Regexp{threadpoolRE, procpoolRE} {
+		if m := re.FindStringSubmatch(lines[2+i]); m == nil {
+			t.Errorf("line %d = %q; want %q", 3+i, lines[2+i], re)
+		} else if w, _ := strconv.Atoi(m[1]); w != workers {
+			t.Errorf("line %d = %q; want %d workers", 3+i, lines[2+i], workers)
+		}
 	}
-	sums := strings.Fields(strings.Trim(strings.TrimPrefix(lines[3], "Results: "), "[]"))
+	// The program checks each pool's results against the sequential ones; the test
+	// checks those against the closed form.
+	sums := strings.Fields(strings.Trim(strings.TrimPrefix(lines[4], "Results: "), "[]"))
 	want := sumOfSquaresUpTo(n)
 	if len(sums) != tasks {
-		t.Errorf("line 4 = %q; want %d results", lines[3], tasks)
+		t.Errorf("line 5 = %q; want %d results", lines[4], tasks)
 	}
 	for _, s := range sums {
 		if s != want {
 			t.Errorf("result %s; want %s", s, want)
 		}
 	}
-	if !strings.HasPrefix(lines[4], "Go has no GIL: ") {
-		t.Errorf("line 5 = %q; want the sentence on the GIL", lines[4])
+	if !strings.HasPrefix(lines[5], "Go has no GIL: ") {
+		t.Errorf("line 6 = %q; want the sentence on the GIL", lines[5])
 	}
 	if t.Failed() {
 		t.Logf("output:\n%s", stdout)
