@@ -83,7 +83,7 @@ type job struct {
 func main() {
 	procpool.ServeIfWorker() // in a worker process: serve tasks, then exit
 	workers := flag.Int("workers", 2, "how many worker processes")
-	timeout := flag.Duration("timeout", 300*time.Millisecond, "the deadline of the task that hangs")
+	timeout := flag.Duration("timeout", 500*time.Millisecond, "the deadline of the task that hangs, from its submission")
 	grace := flag.Duration("grace", 200*time.Millisecond, "how long a task may run past its deadline before its worker is killed")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -164,6 +164,8 @@ func describe(err error) string {
 	case errors.As(err, &killedErr):
 		return fmt.Sprintf("*executor.KilledError: still running %v after its deadline, killed with its worker (errors.Is(err, context.DeadlineExceeded): %t)",
 			killedErr.Grace, errors.Is(err, context.DeadlineExceeded))
+	case errors.Is(err, executor.ErrCancelled):
+		return fmt.Sprintf("cancelled before it started: %v", err)
 	case errors.As(err, &exitErr) && exitErr.Signal != nil:
 		return fmt.Sprintf("*executor.WorkerExitError: the worker was killed by signal %q", exitErr.Signal)
 	case errors.As(err, &exitErr):
