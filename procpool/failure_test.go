@@ -66,10 +66,12 @@ func failures() []failure {
 		{"hang_timeout", func(ctx context.Context, p *procpool.Pool) (*executor.Future[int], error) {
 			ctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 			f, err := executor.Submit(ctx, p, workloads.Hang, 0)
-			if f != nil {
-				f.AddDoneCallback(func(*executor.Future[int]) { cancel() })
+			if err != nil {
+				cancel()
+				return nil, err
 			}
-			return f, err
+			f.AddDoneCallback(func(*executor.Future[int]) { cancel() })
+			return f, nil
 		}, func(t *testing.T, err error) {
 			// Killed while running, or cancelled while still queued behind others.
 			require.ErrorIs(t, err, context.DeadlineExceeded)

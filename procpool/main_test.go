@@ -1,7 +1,6 @@
 package procpool_test
 
 import (
-	"context"
 	"fmt"
 	"os"
 	"testing"
@@ -9,7 +8,6 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/dualpool/dualpool/internal/workloads"
 	"github.com/dualpool/dualpool/procpool"
 )
 
@@ -17,8 +15,11 @@ import (
 const envMode = "PROCPOOL_TEST_MODE"
 
 func TestMain(m *testing.M) {
-	if mode := os.Getenv(envMode); mode == "noserve" {
+	switch os.Getenv(envMode) {
+	case "noserve":
 		os.Exit(noServeMain())
+	case "once":
+		onceMain()
 	}
 	procpool.ServeIfWorker()
 	switch os.Getenv(envMode) {
@@ -36,21 +37,30 @@ func noServeMain() int {
 	return 1
 }
 
+// onceMain lets one worker start (the first to create the marker file); every later one
+// fails at start-up, leaving a line in the marker's .fails file.
+func onceMain() {
+	marker := os.Getenv("PROCPOOL_TEST_MARKER")
+	f, err := os.OpenFile(marker, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
+	if err == nil {
+		f.Close()
+		return
+	}
+	fails, _ := os.OpenFile(marker+".fails", os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	fmt.Fprintln(fails, time.Now().Format(time.RFC3339Nano))
+	fails.Close()
+	os.Exit(1)
+}
+
 // parentMain starts a pool, prints its workers' pids, and waits to be killed.
 func parentMain() int {
-	p, err := procpool.New(procpool.WithWorkers(2))
+	p, err := procpool.New(procpool.WithWorkers(2), procpool.WithEnv("GORACE=atexit_sleep_ms=0"))
 	if err != nil {
 		fmt.Println("error:", err)
 		return 1
 	}
-	ctx := context.Background()
-	for range 2 { // make sure both workers are up
-		f, err := workloadsPID(ctx, p)
-		if err != nil {
-			fmt.Println("error:", err)
-			return 1
-		}
-		_ = f
+	for p.Stats().Workers < 2 {
+		time.Sleep(10 * time.Millisecond) // a helper process: polling is fine here
 	}
 	for _, w := range p.Stats().PerWorker {
 		fmt.Println(w.PID)
@@ -58,8 +68,4 @@ func parentMain() int {
 	fmt.Println("ready")
 	time.Sleep(time.Minute)
 	return 0
-}
-
-func workloadsPID(ctx context.Context, p *procpool.Pool) (int, error) {
-	return submitWait(ctx, p, workloads.PID, struct{}{})
 }

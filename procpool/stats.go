@@ -8,7 +8,8 @@ import (
 	"github.com/dualpool/dualpool/executor"
 )
 
-// Stats implements [executor.Executor]. PerWorker has a line per live worker, with its
+// Stats implements [executor.Executor]. Workers and PerWorker count the workers that are
+// ready to serve (not those starting or exiting). PerWorker has a line per worker, with its
 // private memory and CPU time read from the system (gopsutil): a call costs a few
 // hundred microseconds per worker.
 func (p *Pool) Stats() executor.Stats {
@@ -16,7 +17,7 @@ func (p *Pool) Stats() executor.Stats {
 	s := executor.Stats{Submitted: p.submitted.Load(), Queued: p.queue.tasks}
 	var live []*worker
 	for w := range p.workers {
-		if w.ready {
+		if w.ready && !w.retiring {
 			live = append(live, w)
 		}
 	}

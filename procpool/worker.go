@@ -62,10 +62,11 @@ const (
 
 // kill kills the process once, recording why; later calls keep the first reason.
 func (w *worker) kill(k *killInfo) {
-	if w.killed.CompareAndSwap(nil, k) {
-		w.p.cfg.logger.Info("procpool: killing worker", "pid", w.pid, "reason", k.reason, "err", k.err)
-	}
-	if proc := w.proc.Load(); proc != nil {
+	first := w.killed.CompareAndSwap(nil, k)
+	if proc := w.proc.Load(); proc != nil { // nil: spawn kills it when it starts
+		if first {
+			w.p.cfg.logger.Info("procpool: killing worker", "pid", proc.Pid, "reason", k.reason, "err", k.err)
+		}
 		proc.Kill()
 	}
 }
