@@ -12,35 +12,45 @@ import (
 // The guide's CPU-bound example: 4 × cpu_intensive_task(10**7), here
 // workloads.SumOfSquares, exact as Python's integers are. Go has no GIL, so a goroutine
 // pool runs the four in parallel; the figure is the speedup over calling the same
-// function four times in a row in this goroutine.
+// function four times in a row in this goroutine. Each repetition times the sequential
+// loop right before the pool, and its speedup is the ratio of the pair: on a shared
+// machine the load drifts, and a baseline taken minutes earlier would drift with it.
 
 const cpuTasks = 4
 
 func (r *runner) cpuSequential() error {
 	f := &figure{Workload: "cpu", Metric: "time", Backend: "sequential", Unit: "ms", Text: fmt.Sprintf("n=%d", r.cfg.CPUN)}
-	want := sumSquaresExact(r.cfg.CPUN)
 	for range r.cfg.Reps {
-		start := time.Now()
-		for range cpuTasks {
-			v, err := workloads.SumOfSquares.Call(context.Background(), int(r.cfg.CPUN))
-			if err != nil {
-				return err
-			}
-			if v != want {
-				return fmt.Errorf("sum of squares = %s; want %s", v, want)
-			}
+		el, err := r.sequentialOnce()
+		if err != nil {
+			return err
 		}
-		f.Samples = append(f.Samples, ms(time.Since(start)))
+		f.Samples = append(f.Samples, el)
 	}
 	r.res.add(f)
 	return nil
+}
+
+// sequentialOnce calls the task cpuTasks times in a row and returns the ms it took.
+func (r *runner) sequentialOnce() (float64, error) {
+	want := sumSquaresExact(r.cfg.CPUN)
+	start := time.Now()
+	for range cpuTasks {
+		v, err := workloads.SumOfSquares.Call(context.Background(), int(r.cfg.CPUN))
+		if err != nil {
+			return 0, err
+		}
+		if v != want {
+			return 0, fmt.Errorf("sum of squares = %s; want %s", v, want)
+		}
+	}
+	return ms(time.Since(start)), nil
 }
 
 func (r *runner) cpu(b *backend) error {
 	if !b.supports(jobSumSquares) {
 		return nil
 	}
-	seq := r.res.get("cpu", "time", "sequential", "")
 	want := sumSquaresExact(r.cfg.CPUN)
 	for _, w := range r.cfg.CPUWorkers {
 		params := fmt.Sprintf("workers=%d", w)
@@ -55,6 +65,11 @@ func (r *runner) cpu(b *backend) error {
 			return err
 		}
 		for range r.cfg.Reps {
+			seq, err := r.sequentialOnce()
+			if err != nil {
+				_ = p.close()
+				return err
+			}
 			start := time.Now()
 			waits := make([]func() (any, error), cpuTasks)
 			for i := range waits {
@@ -72,9 +87,7 @@ func (r *runner) cpu(b *backend) error {
 			}
 			el := ms(time.Since(start))
 			t.Samples = append(t.Samples, el)
-			if seq != nil {
-				s.Samples = append(s.Samples, seq.Median/el)
-			}
+			s.Samples = append(s.Samples, seq/el)
 		}
 		if err := p.close(); err != nil {
 			return err

@@ -139,5 +139,8 @@ func human(v float64, unit string) string {
 	case "x":
 		return fmt.Sprintf("%.2f×", v)
 	}
+	if v >= 1000 {
+		return fmt.Sprintf("%.0f %s", v, unit)
+	}
 	return fmt.Sprintf("%.3g %s", v, unit)
 }

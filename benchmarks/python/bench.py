@@ -68,16 +68,16 @@ def block(event):
     event.wait()
 
 
-def time_ops(target, fn):
+def time_ops(target, fn, max_n=1 << 22):
     """Seconds per op of fn(n), n growing until one call lasts target (as Go's timeOps)."""
     n = 1
     while True:
         start = time.perf_counter()
         fn(n)
         el = time.perf_counter() - start
-        if el >= target or n >= 1 << 20:
+        if el >= target or n >= max_n:
             return el / n
-        n = min(max(int(n * 1.2 * target / max(el, 1e-6)), n + 1), 100 * n, 1 << 20)
+        n = min(max(int(n * 1.2 * target / max(el, 1e-6)), n + 1), 100 * n, max_n)
 
 
 class Figures:
@@ -133,18 +133,17 @@ def run_overhead(cfg, out, name, cls):
 
 
 def run_map(cfg, out, name, cls):
-    nums = list(range(cfg["py_map_items"]))
+    nums = list(range(cfg["map_items"]))
     want = [n * n for n in nums]
     with cls(max_workers=os.cpu_count()) as ex:
         list(ex.map(noop, range(2 * os.cpu_count())))
         for chunk in (1, cfg["chunk"]):
-            samples = []
-            for _ in range(cfg["reps"]):
-                start = time.perf_counter()
-                got = list(ex.map(square, nums, chunksize=chunk))
-                samples.append((time.perf_counter() - start) * 1e6 / len(nums))
-                if got != want:
+
+            def one(n):
+                if list(ex.map(square, nums[:n], chunksize=chunk)) != want[:n]:
                     raise RuntimeError("map(square) gave wrong results")
+
+            samples = [time_ops(cfg["map_target_ns"] / 1e9, one, len(nums)) * 1e6 for _ in range(cfg["reps"])]
             text = "ThreadPoolExecutor ignores chunksize" if cls is ThreadPoolExecutor and chunk > 1 else ""
             out.add("map", "per_item", name, "µs", samples, params=f"chunk={chunk}", text=text)
 
@@ -172,28 +171,34 @@ def run_download(cfg, out, name, cls):
                 text=f"{files} files, {files // fail_every} failed as injected")
 
 
+def sequential_ms(n):
+    start = time.perf_counter()
+    for _ in range(4):
+        cpu_intensive_task(n)
+    return (time.perf_counter() - start) * 1e3
+
+
 def run_cpu(cfg, out, names):
-    n = cfg["py_cpu_n"]
-    seq = []
-    for _ in range(cfg["reps"]):
-        start = time.perf_counter()
-        for _ in range(4):
-            cpu_intensive_task(n)
-        seq.append((time.perf_counter() - start) * 1e3)
-    out.add("cpu", "time", "py-sequential", "ms", seq, text=f"n={n}")
-    base = statistics.median(seq)
+    # As on the Go side, each repetition times the sequential loop right before the pool
+    # and the speedup is the ratio of the pair.
+    n, reps = cfg["py_cpu_n"], cfg["py_cpu_reps"]
+    seqs = []
     for name in names:
         for w in cfg["cpu_workers"]:
-            times = []
+            times, speedups = [], []
             with EXECUTORS[name](max_workers=w) as ex:
                 list(ex.map(noop, range(w)))
-                for _ in range(cfg["reps"]):
+                for _ in range(reps):
+                    seq = sequential_ms(n)
+                    seqs.append(seq)
                     start = time.perf_counter()
                     list(ex.map(cpu_intensive_task, [n] * 4))
                     times.append((time.perf_counter() - start) * 1e3)
+                    speedups.append(seq / times[-1])
             p = f"workers={w}"
             out.add("cpu", "time", name, "ms", times, params=p, text=f"n={n}")
-            out.add("cpu", "speedup", name, "x", [base / t for t in times], params=p, text=f"n={n}")
+            out.add("cpu", "speedup", name, "x", speedups, params=p, text=f"n={n}")
+    out.add("cpu", "time", "py-sequential", "ms", seqs, text=f"n={n}")
 
 
 def run_data(cfg, out, name, cls):
