@@ -1,7 +1,6 @@
 package procpool
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -199,9 +198,4 @@ func (w *worker) initialize(r *ipc.Reader) error {
 		return &errInit{rebuild(e)}
 	}
 	return fmt.Errorf("%w: %v frame during start-up", ipc.ErrCorrupt, kind)
-}
-
-// isProtocol reports whether err is the worker's fault on the wire.
-func isProtocol(err error) bool {
-	return errors.Is(err, ipc.ErrCorrupt) || errors.Is(err, ipc.ErrFrameTooLarge)
 }

@@ -50,9 +50,11 @@ var FatalError = executor.Register("workloads.fatal_error", func(_ context.Conte
 	return recurse(0), nil
 })
 
+// recurse overflows the stack: a fatal error no recover stops.
 func recurse(n int) int {
 	var pad [256]byte
 	pad[n%256] = byte(n)
+	//lint:ignore SA5007 the point of it
 	return recurse(n+1) + int(pad[0])
 }
 
