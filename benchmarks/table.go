@@ -143,40 +143,77 @@ func (f *figure) cellText() string {
 	return fmt.Sprintf("%.0f%% ok", 100*f.Samples[0])
 }
 
-// printLines prints one line per figure, workload by workload, then the notes.
+// printLines prints each workload's title, then one line per backend with all its
+// figures for that workload, then the machine and the notes.
 func (r *runner) printLines(w io.Writer) {
 	cols := append([]string{"sequential", "py-sequential"}, r.columns()...)
-	order := workloadNames()
-	figs := slices.Clone(r.res.figs)
-	slices.SortStableFunc(figs, func(a, b *figure) int {
-		if c := slices.Index(order, a.Workload) - slices.Index(order, b.Workload); c != 0 {
-			return c
-		}
-		return slices.Index(cols, a.Backend) - slices.Index(cols, b.Backend)
-	})
-	fmt.Fprintln(w)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	for _, f := range figs {
-		what := f.Metric
-		if f.Params != "" {
-			what += " " + f.Params
-		}
-		val := "—"
-		if len(f.Samples) > 0 {
-			val = fmt.Sprintf("%s ±%.0f%%", human(f.Median, f.Unit), 100*f.Spread)
-			if f.Ratio != 0 && f.Backend != baseline {
-				val += " (×" + ratioText(f.Ratio) + ")"
+	for _, wl := range suite() {
+		var lines [][2]string
+		for _, col := range cols {
+			var parts, texts []string
+			for _, f := range r.res.figs {
+				if f.Workload != wl.name || f.Backend != col {
+					continue
+				}
+				parts = append(parts, figureText(f))
+				if f.Text != "" && !slices.Contains(texts, f.Text) && f.Workload != "crash" {
+					texts = append(texts, f.Text)
+				}
+				if f.Workload == "crash" {
+					texts = append(texts, f.Metric+": "+f.Text)
+				}
 			}
+			if len(parts) == 0 {
+				continue
+			}
+			line := strings.Join(parts, "; ")
+			if len(texts) > 0 {
+				line += "  — " + strings.Join(texts, "; ")
+			}
+			lines = append(lines, [2]string{col, line})
 		}
-		if f.Workload == "crash" {
-			val = f.cellText()
+		if len(lines) == 0 {
+			continue
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.Workload, f.Backend, what, val, f.Text)
+		fmt.Fprintf(w, "\n%s (%s)\n", wl.title, wl.name)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for _, l := range lines {
+			fmt.Fprintf(tw, "  %s\t%s\n", l[0], l[1])
+		}
+		_ = tw.Flush()
 	}
-	_ = tw.Flush()
-	fmt.Fprintf(w, "\nmachine: %d CPUs, %s, %s, load %v at start, %v at end, %.0fs\n",
-		r.machine.CPUs, r.machine.GoVersion, r.machine.OS, r.machine.LoadStart, r.machine.LoadEnd, r.machine.Seconds)
+	fmt.Fprintf(w, "\nmachine: %d CPUs, %s, %s, python %s, load %v at start, %v at end, %.0fs\n",
+		r.machine.CPUs, r.machine.GoVersion, r.machine.OS, orNone(r.machine.Python), r.machine.LoadStart, r.machine.LoadEnd, r.machine.Seconds)
 	for _, n := range r.notes {
 		fmt.Fprintln(w, "note:", n)
 	}
+}
+
+// figureText is one figure in a line: metric, params, median ± spread, ratio.
+func figureText(f *figure) string {
+	what := f.Metric
+	if f.Params != "" {
+		what += " " + strings.TrimPrefix(f.Params, "workers=") + "w"
+		if strings.HasPrefix(f.Params, "chunk=") {
+			what = f.Metric + " " + f.Params
+		}
+	}
+	if f.Workload == "crash" {
+		return what + " " + f.cellText()
+	}
+	if len(f.Samples) == 0 {
+		return what + " —"
+	}
+	val := fmt.Sprintf("%s %s ±%.0f%%", what, human(f.Median, f.Unit), 100*f.Spread)
+	if f.Ratio != 0 && f.Backend != baseline {
+		val += " (×" + ratioText(f.Ratio) + ")"
+	}
+	return val
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
 }
