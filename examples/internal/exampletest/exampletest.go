@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -57,7 +58,70 @@ func Run(t testing.TB, bin string, args ...string) Output {
 	if ctx.Err() != nil {
 		t.Fatalf("%s %v: still running after %v\nstdout:\n%s\nstderr:\n%s", bin, args, RunTimeout, out.Stdout, out.Stderr)
 	}
+	checkNoOrphans(t, bin)
 	return out
+}
+
+// OrphanTimeout bounds how long a process pool's workers may outlive the program that
+// started them: they get SIGKILL when it dies, and that takes a moment to land.
+const OrphanTimeout = 10 * time.Second
+
+// checkNoOrphans fails t if a process running bin (the example's workers) is still alive
+// OrphanTimeout after the example ended. It needs /proc; elsewhere it checks nothing.
+func checkNoOrphans(t testing.TB, bin string) {
+	t.Helper()
+	if _, err := os.Stat("/proc/self/exe"); err != nil {
+		return
+	}
+	deadline := time.Now().Add(OrphanTimeout)
+	for {
+		pids := processesOf(bin)
+		if len(pids) == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Errorf("%s: processes %v still run %v after the program ended", filepath.Base(bin), pids, OrphanTimeout)
+			for _, pid := range pids {
+				if p, err := os.FindProcess(pid); err == nil {
+					p.Kill()
+				}
+			}
+			return
+		}
+		time.Sleep(20 * time.Millisecond) // polling /proc: there is nothing to wait on
+	}
+}
+
+// processesOf returns the pids of the live processes whose executable is bin.
+func processesOf(bin string) []int {
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		return nil
+	}
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
+		if err != nil || exe != bin {
+			continue
+		}
+		// A zombie still has its exe link until its parent reaps it; it runs nothing.
+		if stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat")); err == nil && isZombie(stat) {
+			continue
+		}
+		pids = append(pids, pid)
+	}
+	return pids
+}
+
+// isZombie reads the state field of /proc/PID/stat, which follows the ")" that closes
+// the command name.
+func isZombie(stat []byte) bool {
+	i := bytes.LastIndexByte(stat, ')')
+	return i >= 0 && i+2 < len(stat) && stat[i+2] == 'Z'
 }
 
 // MustRun is [Run] for a run that must succeed: it fails t unless the program exits 0.
