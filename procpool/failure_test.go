@@ -3,6 +3,7 @@ package procpool_test
 import (
 	"context"
 	"errors"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -180,8 +181,7 @@ func TestMapSurvivesCrash(t *testing.T) {
 
 func TestUnknownFunc(t *testing.T) {
 	p := newPool(t)
-	// Registered here, after the workers started: they do not have it.
-	late := executor.Register("procpool_test.late", func(context.Context, int) (int, error) { return 0, nil })
+	late := registerLate()
 	_, err := executor.Submit(context.Background(), p, late, 1)
 	require.ErrorIs(t, err, executor.ErrUnknownFunc)
 	_, err = executor.SubmitFunc(context.Background(), p, func(context.Context) (int, error) { return 0, nil })
@@ -201,6 +201,12 @@ func TestResultTooLarge(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 9, v)
 }
+
+// registerLate registers a function after the workers started (once, for -count): they
+// do not have it.
+var registerLate = sync.OnceValue(func() executor.Func[int, int] {
+	return executor.Register("procpool_test.late", func(context.Context, int) (int, error) { return 0, nil })
+})
 
 var chanTask = executor.Register("procpool_test.chan", func(context.Context, chan int) (int, error) { return 0, nil })
 

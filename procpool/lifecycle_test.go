@@ -87,8 +87,9 @@ func TestMaxTasksPerWorker(t *testing.T) {
 		require.False(t, seen[pid], "pid %d ran two tasks", pid)
 		seen[pid] = true
 	}
-	eventually(t, 10*time.Second, func() bool { return p.Stats().Workers == 1 }, "replacement ready")
-	require.GreaterOrEqual(t, p.Stats().PerWorker[0].Restarts, 4)
+	var s executor.Stats
+	eventually(t, 10*time.Second, func() bool { s = p.Stats(); return s.Workers == 1 }, "replacement ready")
+	require.GreaterOrEqual(t, s.PerWorker[0].Restarts, 4)
 }
 
 func TestMemoryHardLimit(t *testing.T) {

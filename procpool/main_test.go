@@ -2,6 +2,7 @@ package procpool_test
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"testing"
 	"time"
@@ -20,6 +21,9 @@ func TestMain(m *testing.M) {
 		os.Exit(noServeMain())
 	case "once":
 		onceMain()
+	case "echo":
+		io.Copy(os.Stdout, os.Stdin) // the raw pipe ping-pong of the benchmarks
+		os.Exit(0)
 	}
 	procpool.ServeIfWorker()
 	switch os.Getenv(envMode) {

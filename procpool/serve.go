@@ -41,7 +41,7 @@ func serveWorker() int {
 	for _, k := range []string{envWorker, envCodec, envMaxFrame} {
 		os.Unsetenv(k)
 	}
-	closeOnExec(fdFromParent, fdToParent)
+	prepareIPC(fdFromParent, fdToParent)
 	in := os.NewFile(fdFromParent, "dualpool-from-parent")
 	out := os.NewFile(fdToParent, "dualpool-to-parent")
 	if in == nil || out == nil {

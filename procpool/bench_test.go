@@ -1,0 +1,181 @@
+package procpool_test
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"testing"
+	"time"
+
+	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/workloads"
+	"github.com/dualpool/dualpool/procpool"
+	"github.com/dualpool/dualpool/threadpool"
+)
+
+// The benchmarks put each figure beside its baseline, so that the ratio comes from one
+// run: a task's round trip beside a raw pipe ping-pong with a child process, the CPU
+// workload beside a sequential loop and the goroutine pool. Take numbers on a quiet
+// machine.
+
+func benchPool(b *testing.B, opts ...procpool.Option) *procpool.Pool {
+	b.Helper()
+	p, err := procpool.New(append(baseOptions(), opts...)...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { p.Close() })
+	// Every worker ready before the clock starts.
+	for p.Stats().Workers < len(p.Stats().PerWorker) || p.Stats().Workers == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	return p
+}
+
+// BenchmarkRoundTrip is one Submit of Square plus its Result, on one worker.
+func BenchmarkRoundTrip(b *testing.B) {
+	p := benchPool(b, procpool.WithWorkers(1))
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if _, err := submitWait(ctx, p, workloads.Square, i); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkRawPipePingPong is the floor under BenchmarkRoundTrip: 8 bytes to a child
+// process over a pipe and back, no protocol, no codec, no futures.
+func BenchmarkRawPipePingPong(b *testing.B) {
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), envMode+"=echo")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() { in.Close(); cmd.Wait() }()
+	msg := make([]byte, 8)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := in.Write(msg); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := io.ReadFull(out, msg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkMapSquare is Map(Square) on 2 workers: ns/op is per item. Run it with
+// -benchtime=1000000x for the guide's million items.
+func BenchmarkMapSquare(b *testing.B) {
+	for _, chunk := range []int{1, 64, 1024} {
+		b.Run("chunk="+itoa(chunk), func(b *testing.B) {
+			p := benchPool(b, procpool.WithWorkers(2))
+			ctx := context.Background()
+			b.ReportAllocs()
+			b.ResetTimer()
+			n := 0
+			for _, err := range executor.Map(ctx, p, workloads.Square, seq(b.N), executor.Chunk(chunk)) {
+				if err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+			if n != b.N {
+				b.Fatalf("Map yielded %d items; want %d", n, b.N)
+			}
+		})
+	}
+}
+
+// BenchmarkNewToFirstResult is New with 2 workers up to the first task's result.
+func BenchmarkNewToFirstResult(b *testing.B) {
+	ctx := context.Background()
+	for b.Loop() {
+		p, err := procpool.New(append(baseOptions(), procpool.WithWorkers(2))...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := submitWait(ctx, p, workloads.Square, 2); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		p.Close()
+		b.StartTimer()
+	}
+}
+
+// BenchmarkIdleWorkerMemory reports the private memory (USS) of an idle worker: here the
+// test binary, which is bigger than a program's own binary would be.
+func BenchmarkIdleWorkerMemory(b *testing.B) {
+	p := benchPool(b, procpool.WithWorkers(1))
+	ctx := context.Background()
+	if _, err := submitWait(ctx, p, workloads.Square, 2); err != nil {
+		b.Fatal(err)
+	}
+	var mem uint64
+	for b.Loop() {
+		mem = p.Stats().PerWorker[0].Memory
+	}
+	b.ReportMetric(float64(mem)/(1<<20), "MiB/worker")
+}
+
+// BenchmarkCPU is the guide's CPU workload, 4 × sum of squares of range(10^7), one op
+// per 4 tasks: sequentially, on a goroutine pool, and on 1 and 2 worker processes.
+func BenchmarkCPU(b *testing.B) {
+	const n = 10_000_000
+	ctx := context.Background()
+	run := func(b *testing.B, ex executor.Executor) {
+		for b.Loop() {
+			var futs []*executor.Future[string]
+			for range 4 {
+				f, err := executor.Submit(ctx, ex, workloads.SumOfSquares, n)
+				if err != nil {
+					b.Fatal(err)
+				}
+				futs = append(futs, f)
+			}
+			for _, f := range futs {
+				if _, err := f.Result(ctx); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	}
+	b.Run("sequential", func(b *testing.B) {
+		for b.Loop() {
+			for range 4 {
+				workloads.SumOfSquares.Call(ctx, n)
+			}
+		}
+	})
+	b.Run("threadpool-2", func(b *testing.B) {
+		tp, err := threadpool.New(threadpool.WithMaxWorkers(2))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer tp.Close()
+		run(b, tp)
+	})
+	for _, workers := range []int{1, 2} {
+		b.Run("procpool-"+itoa(workers), func(b *testing.B) {
+			run(b, benchPool(b, procpool.WithWorkers(workers)))
+		})
+	}
+}
+
+func itoa(n int) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return itoa(n/10) + itoa(n%10)
+}

@@ -1,0 +1,82 @@
+package procpool_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"slices"
+	"time"
+
+	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/procpool"
+)
+
+// Cube is registered at package level, so that the worker processes — this same binary,
+// started again — register it too before they serve.
+var Cube = executor.Register("example.cube", func(ctx context.Context, n int) (int, error) {
+	return n * n * n, nil
+})
+
+// Crash is a task that takes its worker process down with it.
+var Crash = executor.Register("example.crash", func(ctx context.Context, code int) (int, error) {
+	var m map[string]int
+	if code > 0 {
+		m["boom"] = code // a nil map write: a panic, recovered in the worker
+	}
+	return 0, nil
+})
+
+func ExampleNew() {
+	// procpool.ServeIfWorker() runs first thing in main (here, in TestMain).
+	pool, err := procpool.New(procpool.WithWorkers(2))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer pool.Close()
+
+	ctx := context.Background()
+	f, err := executor.Submit(ctx, pool, Cube, 3)
+	if err != nil {
+		log.Fatal(err)
+	}
+	v, err := f.Result(ctx)
+	fmt.Println(v, err)
+
+	for v, err := range executor.Map(ctx, pool, Cube, slices.Values([]int{1, 2, 3, 4}), executor.Chunk(2)) {
+		fmt.Print(v, " ", err, " ")
+	}
+	fmt.Println()
+	// Output:
+	// 27 <nil>
+	// 1 <nil> 8 <nil> 27 <nil> 64 <nil>
+}
+
+func ExampleServeIfWorker() {
+	// The first line of main: in a worker process, it serves and exits; in the program
+	// itself it returns at once and main goes on.
+	procpool.ServeIfWorker()
+	fmt.Println("not a worker")
+	// Output: not a worker
+}
+
+// A panic in a task is an error of that task; the worker and the pool go on.
+func ExampleNew_failure() {
+	pool, err := procpool.New(procpool.WithWorkers(1), procpool.WithKillGrace(100*time.Millisecond))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer pool.Close()
+	ctx := context.Background()
+
+	f, _ := executor.Submit(ctx, pool, Crash, 1)
+	_, err = f.Result(ctx)
+	var pe *executor.PanicError
+	fmt.Println(errors.As(err, &pe), err)
+
+	f, _ = executor.Submit(ctx, pool, Cube, 2)
+	fmt.Println(f.Result(ctx))
+	// Output:
+	// true executor: task panicked: assignment to entry in nil map
+	// 8 <nil>
+}
