@@ -28,6 +28,7 @@ func (w *worker) life() {
 	}
 	p.cfg.logger.Debug("procpool: worker started", "pid", w.pid, "slot", w.slot, "restarts", w.restarts)
 	r := ipc.NewReader(w.fromW, p.cfg.maxFrame)
+	w.decode = w.decodeOut
 	if err := w.handshake(r); err != nil {
 		w.kill(&killInfo{reason: killStart, err: err})
 		exit := w.reap()
@@ -60,7 +61,7 @@ func (w *worker) serve(r *ipc.Reader) error {
 			if err != nil {
 				return err
 			}
-			w.p.finish(j, out)
+			w.finish(j, out)
 			w.answered(u)
 		case ipc.KindError:
 			e, err := ipc.DecodeError(body)
@@ -105,18 +106,23 @@ func (w *worker) answer(id uint64) (*unit, *job, error) {
 	return u, j, nil
 }
 
-// finish resolves j with its encoded result. It counts before resolving, so that Stats
-// agree with what a caller has seen.
-func (p *Pool) finish(j *job, out []byte) {
-	p.completed.Add(1)
-	j.t.Finish(func(ptr any) error {
-		if err := p.cfg.codec.Decode(out, ptr); err != nil {
-			p.completed.Add(^uint64(0))
-			p.failed.Add(1)
-			return fmt.Errorf("procpool: decoding the result: %w", err)
-		}
-		return nil
-	})
+// finish resolves j with its encoded result, through the reader's decoder (one closure
+// per worker, not per result). It counts before resolving, so that Stats agree with what
+// a caller has seen.
+func (w *worker) finish(j *job, out []byte) {
+	w.p.completed.Add(1)
+	w.out = out
+	j.t.Finish(w.decode)
+}
+
+// decodeOut decodes the result being finished; the reader goroutine's only.
+func (w *worker) decodeOut(ptr any) error {
+	if err := w.p.cfg.codec.Decode(w.out, ptr); err != nil {
+		w.p.completed.Add(^uint64(0))
+		w.p.failed.Add(1)
+		return fmt.Errorf("procpool: decoding the result: %w", err)
+	}
+	return nil
 }
 
 // send writes u to w and watches the ctx of its tasks. Tasks cancelled while queued are

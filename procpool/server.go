@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"sync"
-	"time"
 
 	"github.com/dualpool/dualpool/executor"
 	"github.com/dualpool/dualpool/ipc"
@@ -24,16 +23,21 @@ type server struct {
 	mu       sync.Mutex
 	cond     sync.Cond
 	queue    []*serverJob
-	byID     map[uint64]*serverJob
+	running  *serverJob
 	shutdown bool
 
-	buf []byte // results not yet written; serving goroutine only
+	// The serving goroutine's own.
+	buf      []byte // results not yet written
+	lastName string // the function of the last task, and what Lookup found for it
+	lastFunc executor.Registered
+	input    []byte              // the argument of the task being decoded
+	decode   func(ptr any) error // decodes input; made once
 }
 
 type serverJob struct {
 	ipc.Task
-	why    ipc.Reason              // why the parent cancelled it, or 0; under mu
-	cancel context.CancelCauseFunc // while it runs; under mu
+	why ipc.Reason // why the parent cancelled it, or 0; under mu
+	ctx *taskCtx   // while it runs
 }
 
 // flushAt is how many bytes of results the worker buffers before writing them out in the
@@ -41,8 +45,14 @@ type serverJob struct {
 const flushAt = 64 << 10
 
 func newServer(in, out *os.File, codec ipc.Codec, maxFrame int) *server {
-	s := &server{in: in, out: out, codec: codec, maxFrame: maxFrame, byID: map[uint64]*serverJob{}}
+	s := &server{in: in, out: out, codec: codec, maxFrame: maxFrame}
 	s.cond.L = &s.mu
+	s.decode = func(ptr any) error {
+		if err := s.codec.Decode(s.input, ptr); err != nil {
+			return &decodeError{err}
+		}
+		return nil
+	}
 	return s
 }
 
@@ -64,6 +74,7 @@ func (s *server) serve() int {
 func (s *server) next() (*serverJob, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.running = nil
 	for len(s.queue) == 0 {
 		if len(s.buf) > 0 {
 			s.mu.Unlock()
@@ -79,6 +90,10 @@ func (s *server) next() (*serverJob, bool) {
 	j := s.queue[0]
 	s.queue[0] = nil
 	s.queue = s.queue[1:]
+	s.running = j
+	if j.why == 0 {
+		j.ctx = newTaskCtx(j.Deadline)
+	}
 	return j, true
 }
 
@@ -112,11 +127,19 @@ func (s *server) handle(kind ipc.Kind, body []byte) error {
 	case ipc.KindTask:
 		t, err := ipc.DecodeTask(append([]byte(nil), body...))
 		if err == nil {
-			s.push(t)
+			s.push([]serverJob{{Task: t}})
 		}
 		return err
 	case ipc.KindBatch:
-		return ipc.DecodeBatch(append([]byte(nil), body...), func(t ipc.Task) error { s.push(t); return nil })
+		var jobs []serverJob
+		err := ipc.DecodeBatch(append([]byte(nil), body...), func(t ipc.Task) error {
+			jobs = append(jobs, serverJob{Task: t})
+			return nil
+		})
+		if err == nil {
+			s.push(jobs)
+		}
+		return err
 	case ipc.KindCancel:
 		id, why, err := ipc.DecodeCancel(body)
 		if err == nil {
@@ -133,25 +156,35 @@ func (s *server) handle(kind ipc.Kind, body []byte) error {
 	return fmt.Errorf("%w: unexpected %v frame", ipc.ErrCorrupt, kind)
 }
 
-func (s *server) push(t ipc.Task) {
-	j := &serverJob{Task: t}
+func (s *server) push(jobs []serverJob) {
 	s.mu.Lock()
-	s.queue = append(s.queue, j)
-	s.byID[t.ID] = j
+	for i := range jobs {
+		s.queue = append(s.queue, &jobs[i])
+	}
 	s.cond.Signal()
 	s.mu.Unlock()
 }
 
+// cancel cancels task id: its ctx if it runs, or the task itself if it waits.
 func (s *server) cancel(id uint64, why ipc.Reason) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	j := s.byID[id]
+	j := s.running
+	if j == nil || j.ID != id {
+		j = nil
+		for _, q := range s.queue {
+			if q.ID == id {
+				j = q
+				break
+			}
+		}
+	}
 	if j == nil || j.why != 0 {
 		return
 	}
 	j.why = why
-	if j.cancel != nil {
-		j.cancel(reasonErr(why))
+	if j.ctx != nil {
+		j.ctx.cancel(reasonErr(why))
 	}
 }
 
@@ -169,44 +202,34 @@ func (e *decodeError) Error() string { return "decoding the argument: " + e.err.
 
 // run runs one task and appends its answer to the buffer.
 func (s *server) run(j *serverJob) {
-	ctx, cancel := context.WithCancelCause(context.Background())
-	defer cancel(nil)
-	if j.Deadline != 0 {
-		var stop context.CancelFunc
-		ctx, stop = context.WithDeadline(ctx, time.Unix(0, j.Deadline))
-		defer stop()
-	}
-	s.mu.Lock()
-	why := j.why
-	j.cancel = cancel
-	s.mu.Unlock()
 	var out any
-	err := reasonErr(why)
-	if why == 0 {
-		out, err = s.invoke(ctx, j)
+	var err error
+	if j.ctx == nil { // cancelled before it started
+		err = reasonErr(j.why)
+	} else {
+		out, err = s.invoke(j)
+		j.ctx.release()
 	}
-	s.mu.Lock()
-	delete(s.byID, j.ID)
-	why = j.why
-	s.mu.Unlock()
 	if err != nil {
+		s.mu.Lock()
+		why := j.why
+		s.mu.Unlock()
 		s.buf = ipc.AppendError(s.buf, wireError(j.ID, err, why))
 		return
 	}
 	s.appendResult(j.ID, out)
 }
 
-func (s *server) invoke(ctx context.Context, j *serverJob) (any, error) {
-	f, ok := executor.Lookup(j.Func)
-	if !ok {
-		return nil, fmt.Errorf("%w: %q is not registered in worker %d", executor.ErrUnknownFunc, j.Func, os.Getpid())
-	}
-	return f.Invoke(ctx, func(ptr any) error {
-		if err := s.codec.Decode(j.Input, ptr); err != nil {
-			return &decodeError{err}
+func (s *server) invoke(j *serverJob) (any, error) {
+	if j.Func != s.lastName || s.lastFunc == nil {
+		f, ok := executor.Lookup(j.Func)
+		if !ok {
+			return nil, fmt.Errorf("%w: %q is not registered in worker %d", executor.ErrUnknownFunc, j.Func, os.Getpid())
 		}
-		return nil
-	})
+		s.lastName, s.lastFunc = j.Func, f
+	}
+	s.input = j.Input
+	return s.lastFunc.Invoke(j.ctx, s.decode)
 }
 
 func (s *server) appendResult(id uint64, v any) {

@@ -27,6 +27,9 @@ type worker struct {
 	errR     *os.File
 	stderr   tail
 
+	out    []byte              // the result being decoded; reader goroutine only
+	decode func(ptr any) error // w.decodeOut, made once
+
 	wmu  sync.Mutex // frames to the worker
 	wbuf []byte
 
