@@ -6,6 +6,17 @@ import (
 	"github.com/dualpool/dualpool/executor"
 )
 
+// workerGone takes a worker whose pipe ended out of service at once, before its process
+// is reaped, so that no task is given to a dead worker meanwhile.
+func (p *Pool) workerGone(w *worker) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	w.gone = true
+	if i := slices.Index(p.idle, w); i >= 0 {
+		p.idle = slices.Delete(p.idle, i, i+1)
+	}
+}
+
 // workerDied handles the death of a worker that had started: the task it was running
 // fails, tasks it had not reached run elsewhere, and a replacement starts.
 func (p *Pool) workerDied(w *worker, x exitInfo) {
@@ -16,13 +27,16 @@ func (p *Pool) workerDied(w *worker, x exitInfo) {
 		err error
 	}
 	var fails []failure
+	w.sendMu.Lock() // a send in progress finishes first; a later one finds cur nil
 	p.mu.Lock()
 	delete(p.workers, w)
 	if i := slices.Index(p.idle, w); i >= 0 {
 		p.idle = slices.Delete(p.idle, i, i+1)
 	}
 	var again []*job
-	if u := w.cur.Swap(nil); u != nil {
+	u := w.cur.Swap(nil)
+	w.sendMu.Unlock()
+	if u != nil {
 		u.finish()
 		var left []*job
 		for _, j := range u.jobs {
@@ -68,6 +82,8 @@ func (p *Pool) workerDied(w *worker, x exitInfo) {
 func (p *Pool) verdict(w *worker, k *killInfo, x exitInfo, j *job, n int) (err error, rerun bool) {
 	ctx := j.t.Context()
 	switch {
+	case !j.started: // never sent: it did not run
+		return nil, true
 	case k != nil && k.reason == killCancel:
 		if ctx.Err() == nil {
 			return nil, true // not what the kill was for

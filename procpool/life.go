@@ -40,6 +40,7 @@ func (w *worker) life() {
 	if err != io.EOF {
 		w.kill(&killInfo{reason: killProtocol, err: err})
 	}
+	p.workerGone(w)
 	p.workerDied(w, w.reap())
 }
 
@@ -126,18 +127,26 @@ func (w *worker) decodeOut(ptr any) error {
 }
 
 // send writes u to w and watches the ctx of its tasks. Tasks cancelled while queued are
-// dropped here.
+// dropped here. sendMu keeps a worker's death from judging u while its tasks are being
+// started: they are either all started and sent, or not touched.
 func (w *worker) send(u *unit) {
 	for u != nil {
+		w.sendMu.Lock()
+		if w.cur.Load() != u { // the worker died and its death took care of u
+			w.sendMu.Unlock()
+			return
+		}
 		live := w.p.start(u)
+		if live > 0 {
+			if err := w.write(func(b []byte) []byte { return appendUnit(b, u, live) }); err != nil {
+				// The worker is gone; its reader sees the end of the pipe and resolves u.
+				w.p.cfg.logger.Debug("procpool: writing to worker", "pid", w.pid, "err", err)
+			}
+		}
+		w.sendMu.Unlock()
 		if live == 0 {
 			u = w.p.unitDone(w, u)
 			continue
-		}
-		err := w.write(func(b []byte) []byte { return appendUnit(b, u, live) })
-		if err != nil {
-			// The worker is gone; its reader sees the end of the pipe and resolves u.
-			w.p.cfg.logger.Debug("procpool: writing to worker", "pid", w.pid, "err", err)
 		}
 		w.watch(u) // after the frame, so that a cancel never overtakes its task
 		return
@@ -199,7 +208,10 @@ func appendUnit(b []byte, u *unit, live int) []byte {
 func (p *Pool) unitDone(w *worker, u *unit) *unit {
 	u.finish()
 	p.mu.Lock()
-	w.cur.Store(nil)
+	if !w.cur.CompareAndSwap(u, nil) { // the worker died: its death took care of u
+		p.mu.Unlock()
+		return nil
+	}
 	retire := (p.cfg.maxTasks > 0 && w.tasks.Load() >= uint64(p.cfg.maxTasks)) || w.overSoft
 	var next *unit
 	exit := false

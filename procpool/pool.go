@@ -213,6 +213,9 @@ func (p *Pool) assignLocked(w *worker, u *unit) {
 // nextLocked gives w its next unit, or parks it: idle, or told to exit when the pool is
 // shutting down and nothing is queued. It returns the unit to send, if any.
 func (p *Pool) nextLocked(w *worker) (u *unit, exit bool) {
+	if w.gone {
+		return nil, false
+	}
 	if u = p.queue.pop(); u != nil {
 		p.assignLocked(w, u)
 		return u, false

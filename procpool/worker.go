@@ -30,8 +30,9 @@ type worker struct {
 	out    []byte              // the result being decoded; reader goroutine only
 	decode func(ptr any) error // w.decodeOut, made once
 
-	wmu  sync.Mutex // frames to the worker
-	wbuf []byte
+	sendMu sync.Mutex // held while a unit's tasks are started and sent
+	wmu    sync.Mutex // frames to the worker
+	wbuf   []byte
 
 	cur    atomic.Pointer[unit] // the unit in flight
 	tasks  atomic.Uint64
@@ -40,6 +41,7 @@ type worker struct {
 	// under p.mu
 	ready    bool
 	retiring bool // told to exit, or will be: takes no more work
+	gone     bool // its pipe ended: takes no more work
 	nextID   uint64
 	overSoft bool
 }
