@@ -64,6 +64,7 @@ func (r *runner) workerPlot(workload, metric, title, ylabel string) (*plot.Plot,
 	p.Legend.Top = true
 	p.Legend.Left = true
 	var lines []any
+	top := 0.0
 	for _, col := range r.columns() {
 		var pts plotter.XYs
 		for _, f := range r.res.figs {
@@ -81,11 +82,16 @@ func (r *runner) workerPlot(workload, metric, title, ylabel string) (*plot.Plot,
 		}
 		slices.SortFunc(pts, func(a, b plotter.XY) int { return int(a.X - b.X) })
 		lines = append(lines, col, pts)
+		for _, pt := range pts {
+			top = max(top, pt.Y)
+		}
 	}
 	if len(lines) == 0 {
 		return nil, nil
 	}
-	return p, plotutil.AddLinePoints(p, lines...)
+	err := plotutil.AddLinePoints(p, lines...)
+	p.Y.Max = top * 1.5 // room at the top for the legend
+	return p, err
 }
 
 // latencyPlot draws the distribution of one-task round trips (a CDF, log time axis).
@@ -105,7 +111,7 @@ func (r *runner) latencyPlot() (*plot.Plot, error) {
 			continue
 		}
 		slices.Sort(s)
-		slowest = max(slowest, s[len(s)-1])
+		slowest = max(slowest, s[len(s)*999/1000])
 		const points = 200
 		var pts plotter.XYs
 		for i := range points {
@@ -118,7 +124,8 @@ func (r *runner) latencyPlot() (*plot.Plot, error) {
 		return nil, nil
 	}
 	err := plotutil.AddLines(p, lines...)
-	p.X.Max = slowest * 30 // room on the right for the legend
+	// The slowest 0.1% are cut off; the room on the right is for the legend.
+	p.X.Max = slowest * 20
 	return p, err
 }
 

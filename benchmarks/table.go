@@ -61,6 +61,11 @@ func (r *runner) printTable(w io.Writer) {
 		"language's sequential loop. Use case: CPU or I/O where the column is within 75%% of the best column,\n"+
 		"isolation where every healthy task survived a task that killed its worker and the pool still served.\n",
 		r.cfg.Reps)
+	for _, b := range r.backends {
+		fmt.Fprintf(w, "  %-10s %s\n", b.name, b.about)
+	}
+	fmt.Fprintf(w, "  %-10s %s\n", pyThreads, "Python concurrent.futures.ThreadPoolExecutor (python/bench.py, stdlib only)")
+	fmt.Fprintf(w, "  %-10s %s\n", pyProcesses, "Python concurrent.futures.ProcessPoolExecutor, default start method")
 }
 
 func (r *runner) cell(rw row, col string) string {

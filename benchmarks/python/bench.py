@@ -8,6 +8,7 @@ crash-isolation scenario and reports each result as a JSON line, as the Go child
 """
 
 import json
+import multiprocessing
 import os
 import signal
 import statistics
@@ -179,26 +180,29 @@ def sequential_ms(n):
 
 
 def run_cpu(cfg, out, names):
-    # As on the Go side, each repetition times the sequential loop right before the pool
-    # and the speedup is the ratio of the pair.
+    # Each round times the sequential loop, then every executor and worker count, and
+    # their speedups are over that round's sequential time: on a shared machine the load
+    # drifts. (Python takes seconds per round where Go takes milliseconds, so one
+    # sequential run serves a round here, not one per pool as on the Go side.)
     n, reps = cfg["py_cpu_n"], cfg["py_cpu_reps"]
-    seqs = []
-    for name in names:
-        for w in cfg["cpu_workers"]:
-            times, speedups = [], []
-            with EXECUTORS[name](max_workers=w) as ex:
-                list(ex.map(noop, range(w)))
-                for _ in range(reps):
-                    seq = sequential_ms(n)
-                    seqs.append(seq)
+    seqs, times, speedups = [], {}, {}
+    for _ in range(reps):
+        seq = sequential_ms(n)
+        seqs.append(seq)
+        for name in names:
+            for w in cfg["cpu_workers"]:
+                with EXECUTORS[name](max_workers=w) as ex:
+                    list(ex.map(noop, range(w)))
                     start = time.perf_counter()
                     list(ex.map(cpu_intensive_task, [n] * 4))
-                    times.append((time.perf_counter() - start) * 1e3)
-                    speedups.append(seq / times[-1])
-            p = f"workers={w}"
-            out.add("cpu", "time", name, "ms", times, params=p, text=f"n={n}")
-            out.add("cpu", "speedup", name, "x", speedups, params=p, text=f"n={n}")
+                    t = (time.perf_counter() - start) * 1e3
+                times.setdefault((name, w), []).append(t)
+                speedups.setdefault((name, w), []).append(seq / t)
     out.add("cpu", "time", "py-sequential", "ms", seqs, text=f"n={n}")
+    for (name, w), ts in times.items():
+        p = f"workers={w}"
+        out.add("cpu", "time", name, "ms", ts, params=p, text=f"n={n}")
+        out.add("cpu", "speedup", name, "x", speedups[(name, w)], params=p, text=f"n={n}")
 
 
 def run_data(cfg, out, name, cls):
@@ -255,7 +259,8 @@ def run_startup(cfg, out, name, cls):
             wait(futs)
             ex.shutdown()
     out.add("startup", "first_result", name, "ms", times, params=f"workers={w}")
-    text = ("private memory (USS) of an idle worker process" if cls is ProcessPoolExecutor
+    text = (f"private memory (USS) of an idle worker process; start method {multiprocessing.get_start_method()}"
+            if cls is ProcessPoolExecutor
             else f"resident growth per busy thread, {cfg['mem_goroutines']} threads")
     out.add("startup", "memory_per_worker", name, "KiB", mem, text=text)
 
