@@ -40,6 +40,9 @@ func TestTinyRun(t *testing.T) {
 			t.Errorf("table has no row %q", rw.label)
 			continue
 		}
+		if rw.workload == "" {
+			continue // derived from timings: a loaded machine may leave it empty
+		}
 		cells := strings.Split(line, "|")
 		if len(cells) < 3 || strings.TrimSpace(cells[1]) == "—" {
 			t.Errorf("row %q has no threadpool figure: %q", rw.label, line)
