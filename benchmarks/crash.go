@@ -230,6 +230,9 @@ func errText(err error) string {
 	if i := strings.IndexByte(msg, '\n'); i >= 0 {
 		msg = msg[:i]
 	}
+	if i := strings.Index(msg, ", goroutine "); i >= 0 { // pond puts the stack in the text
+		msg = msg[:i]
+	}
 	switch {
 	case errors.As(err, &we):
 		return "*executor.WorkerExitError: " + msg
