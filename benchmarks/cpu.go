@@ -20,7 +20,7 @@ const cpuTasks = 4
 
 func (r *runner) cpuSequential() error {
 	f := &figure{Workload: "cpu", Metric: "time", Backend: "sequential", Unit: "ms", Text: fmt.Sprintf("n=%d", r.cfg.CPUN)}
-	for range r.cfg.Reps {
+	for range r.perCall {
 		el, err := r.sequentialOnce()
 		if err != nil {
 			return err
@@ -64,7 +64,7 @@ func (r *runner) cpu(b *backend) error {
 			_ = p.close()
 			return err
 		}
-		for range r.cfg.Reps {
+		for range r.perCall {
 			seq, err := r.sequentialOnce()
 			if err != nil {
 				_ = p.close()

@@ -27,7 +27,7 @@ func (r *runner) passData(b *backend) error {
 	f := &figure{Workload: "data", Metric: "per_mib", Backend: b.name, Unit: "µs",
 		Text: fmt.Sprintf("%d KiB argument per task, µs per MiB", r.cfg.DataSize>>10)}
 	perMiB := float64(1<<20) / float64(r.cfg.DataSize)
-	for range r.cfg.Reps {
+	for range r.perCall {
 		d, err := timeOps(r.cfg.OpsTarget, 1<<20, func(n int) error {
 			for range n {
 				v, err := p.submit(j)()

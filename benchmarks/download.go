@@ -79,9 +79,9 @@ func (r *runner) download(b *backend) error {
 	}
 	for _, w := range r.cfg.IOWorkers {
 		f := &figure{Workload: "download", Metric: "throughput", Backend: b.name, Params: fmt.Sprintf("workers=%d", w), Unit: "files/s"}
-		for rep := range r.cfg.Reps {
-			dir := filepath.Join(r.tmp, fmt.Sprintf("%s-%d-%d", b.name, w, rep))
-			if err := os.MkdirAll(dir, 0o755); err != nil {
+		for range r.perCall {
+			dir, err := os.MkdirTemp(r.tmp, fmt.Sprintf("%s-%d-", b.name, w))
+			if err != nil {
 				return err
 			}
 			el, err := r.downloadOnce(b, w, dir)

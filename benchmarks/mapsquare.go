@@ -20,7 +20,7 @@ func (r *runner) mapSquares(b *backend) error {
 	}
 	for _, chunk := range []int{1, r.cfg.Chunk} {
 		f := &figure{Workload: "map", Metric: "per_item", Backend: b.name, Params: fmt.Sprintf("chunk=%d", chunk), Unit: "µs"}
-		for range r.cfg.Reps {
+		for range r.perCall {
 			// As many items as fill MapTarget (at most MapItems): chunk 1 on a process
 			// pool costs a thousand times what it costs on goroutines.
 			d, err := timeOps(r.cfg.MapTarget, len(nums), func(n int) error {

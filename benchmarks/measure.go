@@ -23,8 +23,9 @@ type figure struct {
 	Max      float64   `json:"max"`
 	// Spread is the half-width of the samples' interquartile range relative to the
 	// median (0.05 = ±5%): how much to trust the median.
-	Spread float64 `json:"spread"`
-	Text   string  `json:"text,omitempty"`
+	Spread float64  `json:"spread"`
+	Text   string   `json:"text,omitempty"`
+	texts  []string // the Text of each merged figure
 	// Ratio is Median divided by the same figure of the baseline column in this run.
 	Ratio float64 `json:"ratio,omitempty"`
 }
@@ -64,12 +65,43 @@ type results struct {
 	lat map[string][]float64
 }
 
+// add records f; a figure already recorded under the same name (workload, metric,
+// backend, params) takes f's samples instead, so that the repetitions of one figure can be
+// taken in separate rounds. The Text becomes the most common of the texts.
 func (r *results) add(f *figure) *figure {
-	f.summarize()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	for _, g := range r.figs {
+		if g.Workload == f.Workload && g.Metric == f.Metric && g.Backend == f.Backend && g.Params == f.Params {
+			g.Samples = append(g.Samples, f.Samples...)
+			g.texts = append(g.texts, f.Text)
+			g.Text = mostCommon(g.texts)
+			g.summarize()
+			return g
+		}
+	}
+	f.texts = []string{f.Text}
+	f.summarize()
 	r.figs = append(r.figs, f)
 	return f
+}
+
+// mostCommon returns the text seen most often, with its share when not unanimous.
+func mostCommon(texts []string) string {
+	counts := map[string]int{}
+	for _, t := range texts {
+		counts[t]++
+	}
+	best, n := "", 0
+	for k, c := range counts {
+		if c > n || c == n && k < best {
+			best, n = k, c
+		}
+	}
+	if n < len(texts) {
+		return fmt.Sprintf("%s (%d of %d runs)", best, n, len(texts))
+	}
+	return best
 }
 
 // get returns the figure, or nil if it was not measured.

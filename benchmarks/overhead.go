@@ -23,7 +23,7 @@ func (r *runner) overhead(b *backend) error {
 		return err
 	}
 	f := &figure{Workload: "overhead", Metric: "per_task", Backend: b.name, Unit: "µs"}
-	for range r.cfg.Reps {
+	for range r.perCall {
 		d, err := timeOps(r.cfg.OpsTarget, 1<<22, func(n int) error { return submitAll(p, job{Kind: jobNoop}, n) })
 		if err != nil {
 			return err
@@ -33,8 +33,8 @@ func (r *runner) overhead(b *backend) error {
 	r.res.add(f)
 
 	lat := &figure{Workload: "overhead", Metric: "latency", Backend: b.name, Unit: "µs"}
-	all := make([]float64, 0, r.cfg.LatSamples*r.cfg.Reps)
-	for range r.cfg.Reps {
+	all := make([]float64, 0, r.cfg.LatSamples*r.perCall)
+	for range r.perCall {
 		rep := make([]float64, 0, r.cfg.LatSamples)
 		for i := range r.cfg.LatSamples {
 			start := time.Now()
@@ -50,7 +50,7 @@ func (r *runner) overhead(b *backend) error {
 	}
 	r.res.add(lat)
 	r.res.mu.Lock()
-	r.res.lat[b.name] = all
+	r.res.lat[b.name] = append(r.res.lat[b.name], all...)
 	r.res.mu.Unlock()
 	return nil
 }

@@ -21,8 +21,10 @@ type workload struct {
 	name  string // for -only
 	title string
 	run   func(r *runner, b *backend) error
-	// before runs once ahead of the backends (a baseline with no pool), may be nil.
+	// before runs ahead of the backends in each round (a baseline with no pool), may be nil.
 	before func(r *runner) error
+	// once: a single round, whatever the repetitions (crash isolation counts outcomes).
+	once bool
 }
 
 func suite() []workload {
@@ -34,7 +36,7 @@ func suite() []workload {
 		{name: "cpu", title: "4 × sum of squares of range(n)", run: (*runner).cpu, before: (*runner).cpuSequential},
 		{name: "data", title: "cost of passing data", run: (*runner).passData},
 		{name: "startup", title: "pool start-up and memory per worker", run: (*runner).startup},
-		{name: "crash", title: "crash isolation", run: (*runner).crash},
+		{name: "crash", title: "crash isolation", run: (*runner).crash, once: true},
 	}
 }
 
@@ -48,6 +50,7 @@ type runner struct {
 	tmp      string
 	srv      *fileServer
 	python   string   // python3's path, "" when absent
+	perCall  int      // repetitions a workload takes per call: 1, as rounds interleave
 	notes    []string // one line each, printed under the table
 	machine  machine
 }
@@ -96,6 +99,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	r := &runner{cfg: cfg, only: *only, backends: goBackends(), res: &results{lat: map[string][]float64{}}, log: stderr}
 	if !*noPython {
 		r.python, _ = exec.LookPath("python3")
+		if r.python == "" {
+			r.note("python3 not on PATH: Python's ThreadPoolExecutor and ProcessPoolExecutor columns skipped")
+		}
+	} else {
+		r.note("-no-python: Python's ThreadPoolExecutor and ProcessPoolExecutor columns skipped")
 	}
 	if err := r.runAll(*progress); err != nil {
 		fmt.Fprintln(stderr, "benchmarks:", err)
@@ -148,8 +156,20 @@ func (r *runner) runAll(progress bool) error {
 	defer os.RemoveAll(tmp)
 	defer r.stopServer()
 
+	// Each workload runs in rounds, one repetition of every backend per round, so that
+	// a drift in the machine's load touches every column alike.
 	ws := r.selected()
-	steps := len(ws) * len(r.backends)
+	r.perCall = 1
+	rounds := func(w workload) int {
+		if w.once {
+			return 1
+		}
+		return r.cfg.Reps
+	}
+	steps := 0
+	for _, w := range ws {
+		steps += rounds(w) * len(r.backends)
+	}
 	if r.python != "" {
 		steps++
 	}
@@ -157,18 +177,20 @@ func (r *runner) runAll(progress bool) error {
 		progressbar.OptionShowCount(), progressbar.OptionSetWidth(24), progressbar.OptionClearOnFinish(),
 		progressbar.OptionSetPredictTime(false), progressbar.OptionShowElapsedTimeOnFinish())
 	for _, w := range ws {
-		if w.before != nil {
-			r.bar.Describe(w.name + ": baseline")
-			if err := w.before(r); err != nil {
-				return fmt.Errorf("%s: %w", w.name, err)
+		for round := range rounds(w) {
+			if w.before != nil {
+				r.bar.Describe(w.name + ": baseline")
+				if err := w.before(r); err != nil {
+					return fmt.Errorf("%s: %w", w.name, err)
+				}
 			}
-		}
-		for _, b := range r.backends {
-			r.bar.Describe(fmt.Sprintf("%-8s %s", w.name, b.name))
-			if err := w.run(r, b); err != nil {
-				r.note("%s on %s: %v", w.name, b.name, err)
+			for _, b := range r.backends {
+				r.bar.Describe(fmt.Sprintf("%-8s %d/%d %s", w.name, round+1, rounds(w), b.name))
+				if err := w.run(r, b); err != nil {
+					r.note("%s on %s: %v", w.name, b.name, err)
+				}
+				_ = r.bar.Add(1)
 			}
-			_ = r.bar.Add(1)
 		}
 	}
 	if r.python != "" {
@@ -177,8 +199,6 @@ func (r *runner) runAll(progress bool) error {
 			r.note("python: %v", err)
 		}
 		_ = r.bar.Add(1)
-	} else {
-		r.note("python3 not on PATH: Python's ThreadPoolExecutor and ProcessPoolExecutor columns skipped")
 	}
 	_ = r.bar.Finish()
 	r.machine.LoadEnd = loadAvg()
@@ -187,7 +207,9 @@ func (r *runner) runAll(progress bool) error {
 }
 
 func (r *runner) note(format string, args ...any) {
-	r.notes = append(r.notes, fmt.Sprintf(format, args...))
+	if n := fmt.Sprintf(format, args...); !slices.Contains(r.notes, n) {
+		r.notes = append(r.notes, n)
+	}
 }
 
 // loadAvg reads the 1, 5 and 15 minute load averages (Linux), or nil.

@@ -23,7 +23,7 @@ func (r *runner) startup(b *backend) error {
 	f := &figure{Workload: "startup", Metric: "first_result", Backend: b.name, Unit: "ms",
 		Params: fmt.Sprintf("workers=%d", r.cfg.ProcWorkers)}
 	mem := &figure{Workload: "startup", Metric: "memory_per_worker", Backend: b.name, Unit: "KiB"}
-	for range r.cfg.Reps {
+	for range r.perCall {
 		start := time.Now()
 		p, err := b.start(r.cfg.ProcWorkers)
 		if err != nil {
@@ -53,7 +53,7 @@ func (r *runner) startup(b *backend) error {
 	}
 	r.res.add(f)
 	if !b.processes && b.supports(jobBlock) {
-		for range r.cfg.Reps {
+		for range r.perCall {
 			kib, err := goroutineMemory(b, r.cfg.MemGoroutines)
 			if err != nil {
 				return err

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
+	"math"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -9,7 +12,7 @@ import (
 
 // The guide's first example: tasks A–E sleeping 2, 1, 3, 1, 2 units on 3 workers. The
 // ideal makespan is 4 units (C runs 0–3, E starts at 2 when A and D free their workers);
-// the completion order is B, then A and D together, then C, then E.
+// the completion order is B, then A and D together, then C, then E: "B, A D, C, E".
 var tasksAEList = []struct {
 	name  string
 	units int
@@ -24,18 +27,16 @@ func (r *runner) tasksAE(b *backend) error {
 	if !b.supports(jobSleep) {
 		return nil
 	}
-	f := &figure{Workload: "tasks", Metric: "makespan", Backend: b.name, Unit: "units"}
-	orders := map[string]int{}
-	for range r.cfg.Reps {
+	for range r.perCall {
 		makespan, order, err := runTasksAE(b, r.cfg.Unit)
 		if err != nil {
 			return err
 		}
-		f.Samples = append(f.Samples, makespan)
-		orders[order]++
+		// One figure per run: results.add merges them, and the text becomes the
+		// most common completion order.
+		r.res.add(&figure{Workload: "tasks", Metric: "makespan", Backend: b.name, Unit: "units",
+			Samples: []float64{makespan}, Text: order})
 	}
-	f.Text = mostCommon(orders)
-	r.res.add(f)
 	return nil
 }
 
@@ -51,7 +52,7 @@ func runTasksAE(b *backend, unit time.Duration) (float64, string, error) {
 	}
 	var (
 		mu    sync.Mutex
-		order []string
+		order []completion
 		errs  []error
 		wg    sync.WaitGroup
 	)
@@ -67,7 +68,7 @@ func runTasksAE(b *backend, unit time.Duration) (float64, string, error) {
 			if err != nil {
 				errs = append(errs, fmt.Errorf("task %s: %w", t.name, err))
 			}
-			order = append(order, t.name)
+			order = append(order, completion{t.name, float64(time.Since(start)) / float64(unit)})
 		}()
 	}
 	wg.Wait()
@@ -75,20 +76,32 @@ func runTasksAE(b *backend, unit time.Duration) (float64, string, error) {
 	if len(errs) > 0 {
 		return 0, "", errs[0]
 	}
-	return makespan, strings.Join(order, " "), nil
+	return makespan, orderText(order), nil
 }
 
-// mostCommon returns the key seen most often, with its share when not unanimous.
-func mostCommon(counts map[string]int) string {
-	best, n, total := "", 0, 0
-	for k, c := range counts {
-		total += c
-		if c > n || c == n && k < best {
-			best, n = k, c
+type completion struct {
+	name string
+	at   float64 // in units since the first submit
+}
+
+// orderText writes the completion order, with the tasks that finished within a quarter
+// unit of each other as one group in name order ("B, A D, C, E"): A and D both end at 2
+// units, and which of the two is seen first is chance.
+func orderText(cs []completion) string {
+	slices.SortStableFunc(cs, func(a, b completion) int { return cmp.Compare(a.at, b.at) })
+	var groups [][]string
+	last := math.Inf(-1)
+	for _, c := range cs {
+		if c.at-last > 0.25 || len(groups) == 0 {
+			groups = append(groups, nil)
 		}
+		groups[len(groups)-1] = append(groups[len(groups)-1], c.name)
+		last = c.at
 	}
-	if n < total {
-		return fmt.Sprintf("%s (%d of %d runs)", best, n, total)
+	parts := make([]string, len(groups))
+	for i, g := range groups {
+		slices.Sort(g)
+		parts[i] = strings.Join(g, " ")
 	}
-	return best
+	return strings.Join(parts, ", ")
 }
