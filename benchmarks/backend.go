@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"runtime"
+	"time"
 )
 
 // pool is one started backend with a fixed number of workers: the small abstraction every
@@ -49,8 +50,31 @@ const (
 
 // warm starts every worker of p and the code paths a workload takes, so that a timed
 // run measures the pool at work, not its start (measured on its own by "startup").
+//
+// A process pool may still be starting some of its workers after the first results come
+// back, so warm then runs rounds of one short sleep per worker until a round takes less
+// than twice the sleep: every worker is up and takes tasks at once (at most a second of
+// rounds; a backend that cannot sleep gets the no-ops only).
 func warm(p pool, workers int) error {
-	return submitAll(p, job{Kind: jobNoop}, 2*workers)
+	if err := submitAll(p, job{Kind: jobNoop}, 2*workers); err != nil {
+		return err
+	}
+	const nap = 10 * time.Millisecond
+	deadline := time.Now().Add(time.Second)
+	for time.Now().Before(deadline) {
+		start := time.Now()
+		err := submitAll(p, job{Kind: jobSleep, N: int64(nap)}, workers)
+		if err == errUnsupported {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if time.Since(start) < 2*nap {
+			return nil
+		}
+	}
+	return nil
 }
 
 // chunked splits nums into chunks of size chunk.

@@ -69,6 +69,18 @@ def block(event):
     event.wait()
 
 
+def warm(ex, workers):
+    """Start every worker: rounds of one short sleep per worker until a round runs them
+    all at once (at most a second), as the Go side's warm does."""
+    list(ex.map(noop, range(2 * workers)))
+    nap, deadline = 0.01, time.perf_counter() + 1
+    while time.perf_counter() < deadline:
+        start = time.perf_counter()
+        list(ex.map(sleep_task, ["warm"] * workers, [nap] * workers))
+        if time.perf_counter() - start < 2 * nap:
+            return
+
+
 def time_ops(target, fn, max_n=1 << 22):
     """Seconds per op of fn(n), n growing until one call lasts target (as Go's timeOps)."""
     n = 1
@@ -168,7 +180,7 @@ def run_download(cfg, out, name, cls):
             d = os.path.join(cfg["dir"], f"{name}-{w}-{rep}")
             os.makedirs(d, exist_ok=True)
             with cls(max_workers=w) as ex:
-                list(ex.map(noop, range(w)))
+                warm(ex, w)
                 start = time.perf_counter()
                 futs = [ex.submit(download_file, f"{cfg['url']}/file/{i}", os.path.join(d, f"file{i}"))
                         for i in range(files)]
@@ -203,7 +215,7 @@ def run_cpu(cfg, out, names):
         for name in names:
             for w in cfg["cpu_workers"]:
                 with EXECUTORS[name](max_workers=w) as ex:
-                    list(ex.map(noop, range(w)))
+                    warm(ex, w)
                     start = time.perf_counter()
                     list(ex.map(cpu_intensive_task, [n] * 4))
                     t = (time.perf_counter() - start) * 1e3
