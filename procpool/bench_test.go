@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -19,15 +20,15 @@ import (
 // workload beside a sequential loop and the goroutine pool. Take numbers on a quiet
 // machine.
 
-func benchPool(b *testing.B, opts ...procpool.Option) *procpool.Pool {
+// benchPool starts a pool of n workers and waits until all are ready.
+func benchPool(b *testing.B, n int, opts ...procpool.Option) *procpool.Pool {
 	b.Helper()
-	p, err := procpool.New(append(baseOptions(), opts...)...)
+	p, err := procpool.New(append(append(baseOptions(), procpool.WithWorkers(n)), opts...)...)
 	if err != nil {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { p.Close() })
-	// Every worker ready before the clock starts.
-	for p.Stats().Workers < len(p.Stats().PerWorker) || p.Stats().Workers == 0 {
+	for p.Stats().Workers < n { // polling outside the timed loop
 		time.Sleep(time.Millisecond)
 	}
 	return p
@@ -35,7 +36,7 @@ func benchPool(b *testing.B, opts ...procpool.Option) *procpool.Pool {
 
 // BenchmarkRoundTrip is one Submit of Square plus its Result, on one worker.
 func BenchmarkRoundTrip(b *testing.B) {
-	p := benchPool(b, procpool.WithWorkers(1))
+	p := benchPool(b, 1)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
@@ -79,7 +80,7 @@ func BenchmarkRawPipePingPong(b *testing.B) {
 func BenchmarkMapSquare(b *testing.B) {
 	for _, chunk := range []int{1, 64, 1024} {
 		b.Run("chunk="+itoa(chunk), func(b *testing.B) {
-			p := benchPool(b, procpool.WithWorkers(2))
+			p := benchPool(b, 2)
 			ctx := context.Background()
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -97,36 +98,63 @@ func BenchmarkMapSquare(b *testing.B) {
 	}
 }
 
+// workerBinaries are the worker binaries the start-up and memory benchmarks compare:
+// this test binary re-executed, and the stock cmd/procworker (built once).
+func workerBinaries(b *testing.B) map[string][]procpool.Option {
+	b.Helper()
+	bin := filepath.Join(b.TempDir(), "procworker")
+	if out, err := exec.Command("go", "build", "-o", bin, "../cmd/procworker").CombinedOutput(); err != nil {
+		b.Fatalf("go build: %v\n%s", err, out)
+	}
+	return map[string][]procpool.Option{"self": nil, "procworker": {procpool.WithCommand(bin)}}
+}
+
 // BenchmarkNewToFirstResult is New with 2 workers up to the first task's result.
 func BenchmarkNewToFirstResult(b *testing.B) {
 	ctx := context.Background()
-	for b.Loop() {
-		p, err := procpool.New(append(baseOptions(), procpool.WithWorkers(2))...)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := submitWait(ctx, p, workloads.Square, 2); err != nil {
-			b.Fatal(err)
-		}
-		b.StopTimer()
-		p.Close()
-		b.StartTimer()
+	for name, opts := range workerBinaries(b) {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				p, err := procpool.New(append(append(baseOptions(), procpool.WithWorkers(2)), opts...)...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := submitWait(ctx, p, workloads.Square, 2); err != nil {
+					b.Fatal(err)
+				}
+				b.StopTimer()
+				p.Close()
+				b.StartTimer()
+			}
+		})
 	}
 }
 
-// BenchmarkIdleWorkerMemory reports the private memory (USS) of an idle worker: here the
-// test binary, which is bigger than a program's own binary would be.
+// BenchmarkIdleWorkerMemory reports the private memory (USS) of an idle worker, the mean
+// of 2 that have each run a task, for this test binary and for cmd/procworker. USS counts
+// a binary's pages that no other process maps: with a single worker of a separate binary
+// it would include the whole program text.
 func BenchmarkIdleWorkerMemory(b *testing.B) {
-	p := benchPool(b, procpool.WithWorkers(1))
 	ctx := context.Background()
-	if _, err := submitWait(ctx, p, workloads.Square, 2); err != nil {
-		b.Fatal(err)
+	for name, opts := range workerBinaries(b) {
+		b.Run(name, func(b *testing.B) {
+			p := benchPool(b, 2, opts...)
+			for range 4 {
+				if _, err := submitWait(ctx, p, workloads.Square, 2); err != nil {
+					b.Fatal(err)
+				}
+			}
+			var mem uint64
+			for b.Loop() {
+				mem = 0
+				ws := p.Stats().PerWorker
+				for _, w := range ws {
+					mem += w.Memory / uint64(len(ws))
+				}
+			}
+			b.ReportMetric(float64(mem)/(1<<20), "MiB/worker")
+		})
 	}
-	var mem uint64
-	for b.Loop() {
-		mem = p.Stats().PerWorker[0].Memory
-	}
-	b.ReportMetric(float64(mem)/(1<<20), "MiB/worker")
 }
 
 // BenchmarkCPU is the guide's CPU workload, 4 × sum of squares of range(10^7), one op
@@ -168,7 +196,7 @@ func BenchmarkCPU(b *testing.B) {
 	})
 	for _, workers := range []int{1, 2} {
 		b.Run("procpool-"+itoa(workers), func(b *testing.B) {
-			run(b, benchPool(b, procpool.WithWorkers(workers)))
+			run(b, benchPool(b, workers))
 		})
 	}
 }
