@@ -58,6 +58,10 @@ func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) er
 		}
 		<-p.drained
 	}
+	p.mu.Lock()
+	left := p.queue.takeAll() // none should be here: no worker is left to run them
+	p.mu.Unlock()
+	p.fail(left, executor.ErrShutdown)
 	p.finishOnce.Do(func() {
 		if p.stopMonitor != nil {
 			close(p.stopMonitor)

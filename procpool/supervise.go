@@ -184,7 +184,6 @@ func (p *Pool) checkDrainedLocked() {
 	if !p.closed || len(p.workers) > 0 || len(p.scheduled) > 0 || p.isDrained {
 		return
 	}
-	p.fail(p.queue.takeAll(), executor.ErrShutdown) // none is left to run them; none should be here
 	close(p.drained)
 	p.isDrained = true
 }
