@@ -47,6 +47,18 @@
 //
 // # Costs
 //
-// See the package benchmarks for the numbers on your machine: a one-task round trip, Map
-// per item with Chunk, New to first result, private memory per idle worker.
+// Indicative figures from the package benchmarks on a shared, loaded 2-core machine (run
+// them on yours): a one-task round trip (Submit plus Result) about 45 µs, beside 16 µs
+// for a raw 8-byte pipe ping-pong with a child process; Map per item on 2 workers about
+// 48 µs with Chunk(1), 1.7 µs with Chunk(64) and 1.1 µs with Chunk(1024); New with 2
+// workers to the first result about 8 ms; about 1.2 MiB of private memory per idle
+// worker. A goroutine pool runs a task in a quarter of a microsecond: send work here for
+// isolation, in chunks when items are small.
+//
+// # What it does not do
+//
+// It does not kill the processes a task starts (only the worker itself), does not run
+// on systems without inherited pipes (Windows), and keeps one task (or one Map chunk) in
+// flight per worker: a slow task never holds up a task queued behind it in the same
+// worker.
 package procpool
