@@ -37,7 +37,7 @@
 //	Result   (worker→parent)               id uvarint, output rest (the encoded result)
 //	Error    (worker→parent)               id uvarint, errkind uint8, message string, stack rest
 //	Cancel   (parent→worker)               id uvarint, reason uint8 (1 cancelled, 2 deadline)
-//	Shutdown (parent→worker)               empty: finish the running task, then exit 0
+//	Shutdown (parent→worker)               empty: finish the tasks received, then exit 0
 //
 // where task is: id uvarint, function name string, deadline varint (Unix nanoseconds;
 // 0 for none), input bytes (the encoded argument).
