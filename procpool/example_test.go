@@ -18,13 +18,10 @@ var Cube = executor.Register("example.cube", func(ctx context.Context, n int) (i
 	return n * n * n, nil
 })
 
-// Crash is a task that takes its worker process down with it.
-var Crash = executor.Register("example.crash", func(ctx context.Context, code int) (int, error) {
-	var m map[string]int
-	if code > 0 {
-		m["boom"] = code // a nil map write: a panic, recovered in the worker
-	}
-	return 0, nil
+// Crash is a task with a bug: it indexes past the end of a slice, which panics.
+var Crash = executor.Register("example.crash", func(ctx context.Context, i int) (int, error) {
+	var primes = []int{2, 3, 5}
+	return primes[i], nil
 })
 
 func ExampleNew() {
@@ -69,7 +66,7 @@ func ExampleNew_failure() {
 	defer pool.Close()
 	ctx := context.Background()
 
-	f, _ := executor.Submit(ctx, pool, Crash, 1)
+	f, _ := executor.Submit(ctx, pool, Crash, 7)
 	_, err = f.Result(ctx)
 	var pe *executor.PanicError
 	fmt.Println(errors.As(err, &pe), err)
@@ -77,6 +74,6 @@ func ExampleNew_failure() {
 	f, _ = executor.Submit(ctx, pool, Cube, 2)
 	fmt.Println(f.Result(ctx))
 	// Output:
-	// true executor: task panicked: assignment to entry in nil map
+	// true executor: task panicked: runtime error: index out of range [7] with length 3
 	// 8 <nil>
 }
