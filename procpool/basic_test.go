@@ -14,6 +14,7 @@ import (
 
 	"github.com/dualpool/dualpool/executor"
 	"github.com/dualpool/dualpool/internal/workloads"
+	"github.com/dualpool/dualpool/ipc"
 	"github.com/dualpool/dualpool/procpool"
 )
 
@@ -185,3 +186,37 @@ func (b *lockedBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+func TestCodecs(t *testing.T) {
+	for _, c := range []ipc.Codec{ipc.JSON, ipc.Gob} {
+		t.Run(c.Name(), func(t *testing.T) {
+			p := newPool(t, procpool.WithCodec(c))
+			ctx := context.Background()
+			v, err := submitWait(ctx, p, workloads.Square, 12)
+			require.NoError(t, err)
+			require.Equal(t, 144, v)
+			s, err := submitWait(ctx, p, workloads.Sleep, workloads.SleepArgs{Name: "J"})
+			require.NoError(t, err)
+			require.Equal(t, "Result from task J", s)
+		})
+	}
+}
+
+// TestDeadlineForwarded: the task in the worker sees its ctx's deadline.
+func TestDeadlineForwarded(t *testing.T) {
+	p := newPool(t)
+	deadline := time.Now().Add(time.Hour).Truncate(time.Millisecond)
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	defer cancel()
+	got, err := submitWait(ctx, p, deadlineOf, struct{}{})
+	require.NoError(t, err)
+	require.True(t, deadline.Equal(time.Unix(0, got)), "worker saw deadline %v; want %v", time.Unix(0, got), deadline)
+}
+
+var deadlineOf = executor.Register("procpool_test.deadline", func(ctx context.Context, _ struct{}) (int64, error) {
+	d, ok := ctx.Deadline()
+	if !ok {
+		return 0, nil
+	}
+	return d.UnixNano(), nil
+})
