@@ -73,12 +73,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	quick := fs.Bool("quick", false, "a short run: about a minute on 2 cores")
 	tiny := fs.Bool("tiny", false, "the test's run: every row, figures not worth reading")
-	only := fs.String("only", "", "run one workload: "+strings.Join(workloadNames(), ", "))
+	only := fs.String("only", "", "run one workload `NAME`: "+strings.Join(workloadNames(), ", "))
 	jsonPath := fs.String("json", "", "write every figure with median and spread to `FILE`")
 	plots := fs.String("plots", "", "write PNG and SVG plots to `DIR`")
 	progress := fs.Bool("progress", true, "draw a progress bar on stderr")
 	noPython := fs.Bool("no-python", false, "skip Python's executors even when python3 is on PATH")
 	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			return 0
+		}
 		return 2
 	}
 	mode := "default"

@@ -137,7 +137,7 @@ func (f *figure) cellText() string {
 	case len(f.Samples) == 0:
 		return "error"
 	case strings.Contains(f.Text, "program died"):
-		return fmt.Sprintf("program died (%.0f%% done)", 100*f.Samples[0])
+		return "program died"
 	case strings.HasSuffix(f.Text, "serves"):
 		return fmt.Sprintf("%.0f%% ok, serves", 100*f.Samples[0])
 	case strings.HasSuffix(f.Text, "degraded"):
