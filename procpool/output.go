@@ -2,6 +2,7 @@ package procpool
 
 import (
 	"bufio"
+	"bytes"
 	"io"
 	"sync"
 )
@@ -37,15 +38,26 @@ func sameWriter(a, b io.Writer) (same bool) {
 // tailSize is how much of a worker's stderr is kept for its WorkerExitError.
 const tailSize = 4 << 10
 
-// tail keeps the last tailSize bytes written to it.
+// crashSize is how much is kept from the first line that starts a Go crash report
+// ("fatal error: ...", "panic: ..."): the goroutine dump that follows can be far longer
+// than the tail, and the line that says what happened comes first.
+const crashSize = 1 << 10
+
+// crashPrefixes start the report the Go runtime writes when a program dies.
+var crashPrefixes = [][]byte{[]byte("fatal error: "), []byte("panic: "), []byte("SIGSEGV"), []byte("SIGBUS"), []byte("runtime: ")}
+
+// tail keeps the last tailSize bytes written to it, and the start of a crash report.
 type tail struct {
-	mu  sync.Mutex
-	buf []byte
+	mu         sync.Mutex
+	buf        []byte
+	crash      []byte // the start of the first crash report, up to crashSize
+	sinceCrash int    // bytes written since the crash report began
 }
 
 func (t *tail) add(b []byte) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.noteCrash(b)
 	if len(b) >= tailSize {
 		t.buf = append(t.buf[:0], b[len(b)-tailSize:]...)
 		return
@@ -56,9 +68,35 @@ func (t *tail) add(b []byte) {
 	t.buf = append(t.buf, b...)
 }
 
+// noteCrash keeps line when it starts or continues a crash report.
+func (t *tail) noteCrash(line []byte) {
+	if t.crash == nil {
+		for _, p := range crashPrefixes {
+			if bytes.HasPrefix(line, p) {
+				t.crash = []byte{}
+				break
+			}
+		}
+		if t.crash == nil {
+			return
+		}
+	}
+	t.sinceCrash += len(line)
+	if room := crashSize - len(t.crash); room > 0 {
+		t.crash = append(t.crash, line[:min(room, len(line))]...)
+	}
+}
+
+// bytes returns the tail, led by the start of the crash report when the tail no longer
+// holds it.
 func (t *tail) bytes() []byte {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.crash != nil && t.sinceCrash > len(t.buf) {
+		out := append([]byte(nil), t.crash...)
+		out = append(out, "...\n"...)
+		return append(out, t.buf...)
+	}
 	return append([]byte(nil), t.buf...)
 }
 
