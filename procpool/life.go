@@ -23,11 +23,16 @@ func (p *Pool) startLocked(slot int) {
 func (w *worker) life() {
 	p := w.p
 	if err := w.spawn(); err != nil {
+		w.output.Wait() // a transport's forwarders, if it started any: its process is gone
 		p.startFailed(w, fmt.Errorf("procpool: starting worker %s: %w", p.path, err), nil)
 		return
 	}
 	p.cfg.logger.Debug("procpool: worker started", "pid", w.pid, "slot", w.slot, "restarts", w.restarts)
-	r := ipc.NewReader(w.fromW, p.cfg.maxFrame)
+	var from io.Reader = w.fromW
+	if w.conn != nil {
+		from = w.conn
+	}
+	r := ipc.NewReader(from, p.cfg.maxFrame)
 	w.decode = w.decodeOut
 	if err := w.handshake(r); err != nil {
 		w.kill(&killInfo{reason: killStart, err: err})

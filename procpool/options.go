@@ -39,6 +39,7 @@ type config struct {
 	stdout, stderr io.Writer
 	intensity      int
 	period         time.Duration
+	transport      Transport // nil: the pipes
 	errs           []error
 }
 

@@ -2,6 +2,7 @@ package procpool
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 
@@ -26,6 +27,27 @@ func ServeIfWorker() {
 
 // serveWorker runs the worker side of the protocol and returns the exit code.
 func serveWorker() int {
+	prepareIPC(fdFromParent, fdToParent)
+	in := os.NewFile(fdFromParent, "dualpool-from-parent")
+	out := os.NewFile(fdToParent, "dualpool-to-parent")
+	if in == nil || out == nil {
+		return workerFatal("file descriptors %d and %d are not open", fdFromParent, fdToParent)
+	}
+	return serveOn(in, out)
+}
+
+// ServeStream is the worker side of a [Transport]: it serves tasks from the frames read
+// from in, writing its answers to out, until the pool shuts it down (it returns 0) or in
+// ends (it exits the process, as a pipe worker does when its parent is gone). It reads
+// the worker environment of [Spec.WorkerEnv] and returns 2, with a message on stderr,
+// when that is missing or wrong. Nothing may write to out meanwhile.
+func ServeStream(in io.Reader, out io.Writer) (exitCode int) {
+	serving.Store(true)
+	return serveOn(in, out)
+}
+
+// serveOn checks the worker environment and serves on in and out.
+func serveOn(in io.Reader, out io.Writer) int {
 	if v := os.Getenv(envWorker); v != strconv.Itoa(ipc.Version) {
 		return workerFatal("parent speaks protocol %q; this worker speaks %d", v, ipc.Version)
 	}
@@ -40,12 +62,6 @@ func serveWorker() int {
 	// Children of tasks are not workers; New refuses in this process through serving.
 	for _, k := range []string{envWorker, envCodec, envMaxFrame} {
 		os.Unsetenv(k)
-	}
-	prepareIPC(fdFromParent, fdToParent)
-	in := os.NewFile(fdFromParent, "dualpool-from-parent")
-	out := os.NewFile(fdToParent, "dualpool-to-parent")
-	if in == nil || out == nil {
-		return workerFatal("file descriptors %d and %d are not open", fdFromParent, fdToParent)
 	}
 	s := newServer(in, out, codec, maxFrame)
 	hello := ipc.AppendHello(nil, ipc.Hello{Version: ipc.Version, PID: os.Getpid(), Codec: codec.Name(), Names: executor.Names()})

@@ -16,7 +16,8 @@ import (
 // the serving goroutine runs them one at a time and writes results to fd 4, buffered
 // while more tasks of the same dispatch wait.
 type server struct {
-	in, out  *os.File
+	in       io.Reader
+	out      io.Writer
 	codec    ipc.Codec
 	maxFrame int
 
@@ -44,7 +45,7 @@ type serverJob struct {
 // middle of a batch.
 const flushAt = 64 << 10
 
-func newServer(in, out *os.File, codec ipc.Codec, maxFrame int) *server {
+func newServer(in io.Reader, out io.Writer, codec ipc.Codec, maxFrame int) *server {
 	s := &server{in: in, out: out, codec: codec, maxFrame: maxFrame}
 	s.cond.L = &s.mu
 	s.decode = func(ptr any) error {

@@ -24,7 +24,13 @@ func (w *worker) reap() exitInfo {
 	t := time.AfterFunc(time.Second, func() {
 		w.kill(&killInfo{reason: killProtocol, err: errors.New("closed its IPC pipe but did not exit")})
 	})
-	w.cmd.Wait()
+	var state *os.ProcessState
+	if w.conn != nil {
+		state = w.conn.Wait()
+	} else {
+		w.cmd.Wait()
+		state = w.cmd.ProcessState
+	}
 	t.Stop()
 	drained := make(chan struct{})
 	go func() { w.output.Wait(); close(drained) }()
@@ -32,10 +38,15 @@ func (w *worker) reap() exitInfo {
 	case <-drained:
 	case <-time.After(time.Second): // a process the task started holds the output open
 		closeAll(w.outR, w.errR)
+		closeReaders(w.outRC, w.errRC)
 		<-drained
 	}
-	closeAll(w.toW, w.fromW)
-	code, sig := exitStatus(w.cmd.ProcessState)
+	if w.conn != nil {
+		w.conn.Close()
+	} else {
+		closeAll(w.toW, w.fromW)
+	}
+	code, sig := exitStatus(state)
 	return exitInfo{code: code, signal: sig, stderr: w.stderr.bytes()}
 }
 
@@ -59,6 +70,14 @@ func (w *worker) startError(err error, x exitInfo) error {
 			w.pid, w.p.path, fix, w.exitError(x, nil))
 	}
 	return fmt.Errorf("procpool: worker %d (%s) failed its handshake: %w", w.pid, w.p.path, w.exitError(x, err))
+}
+
+func closeReaders(rs ...io.ReadCloser) {
+	for _, r := range rs {
+		if r != nil {
+			r.Close()
+		}
+	}
 }
 
 func shutdownFrame(b []byte) []byte { return ipc.AppendShutdown(b) }

@@ -2,6 +2,7 @@ package procpool
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"sync"
@@ -26,6 +27,9 @@ type worker struct {
 	outR     *os.File
 	errR     *os.File
 	stderr   tail
+
+	conn         Conn          // instead of the pipes, with WithTransport
+	outRC, errRC io.ReadCloser // the conn's forwarded output
 
 	out    []byte              // the result being decoded; reader goroutine only
 	decode func(ptr any) error // w.decodeOut, made once
@@ -79,6 +83,9 @@ func (w *worker) kill(k *killInfo) {
 // its output pipes forwarded.
 func (w *worker) spawn() error {
 	p := w.p
+	if p.cfg.transport != nil {
+		return w.startConn()
+	}
 	toR, toW, err := os.Pipe()
 	if err != nil {
 		return err
@@ -132,7 +139,12 @@ func (w *worker) write(build func([]byte) []byte) error {
 	w.wmu.Lock()
 	defer w.wmu.Unlock()
 	w.wbuf = build(w.wbuf[:0])
-	_, err := w.toW.Write(w.wbuf)
+	var err error
+	if w.conn != nil {
+		_, err = w.conn.Write(w.wbuf)
+	} else {
+		_, err = w.toW.Write(w.wbuf)
+	}
 	if cap(w.wbuf) > 1<<20 {
 		w.wbuf = nil
 	}
