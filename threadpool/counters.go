@@ -14,22 +14,46 @@ type counters struct {
 	running                      atomic.Int64
 	completed, failed, cancelled atomic.Uint64
 	count                        func(error) // c.outcome, bound once: Task.Run's hook
-	_                            [64]byte
+
+	// The worker's own plan, touched by its goroutine only; p is nil for counters that
+	// belong to no worker.
+	p        *Pool
+	lastTask bool     // the task running is the last of its item
+	step     nextStep // what the worker does after its item, once planned
+	nextItem item     // for stepRun
+	_        [64]byte
 }
 
-func newCounters() *counters {
-	c := new(counters)
+// nextStep is what a worker does once its item is done.
+type nextStep uint8
+
+const (
+	stepUnplanned nextStep = iota
+	stepRun                // run nextItem, taken from the queue
+	stepWait               // counted idle: wait for the handoff
+	stepExit               // the pool is closed and nothing is queued
+)
+
+func newCounters(p *Pool) *counters {
+	c := &counters{p: p}
 	c.count = c.outcome
 	return c
 }
 
-// outcome records a finished task, just before its Future resolves.
+// outcome records a finished task, just before its Future resolves. After the last task
+// of an item it also plans the worker's next step, so that the worker is counted idle
+// before the task's waiter wakes: a waiter that submits again at once then finds it,
+// instead of queueing behind a worker that is about to be free.
 func (c *counters) outcome(err error) {
 	c.running.Add(-1)
 	if err != nil {
 		c.failed.Add(1)
 	} else {
 		c.completed.Add(1)
+	}
+	if c.lastTask && c.p != nil {
+		c.lastTask = false
+		c.p.plan(c)
 	}
 }
 
@@ -67,10 +91,13 @@ func (p *Pool) run(c *counters, t executor.Task) {
 
 func (p *Pool) runItem(c *counters, it item) {
 	if it.task != nil {
+		c.lastTask = true
 		p.run(c, it.task)
-		return
+	} else {
+		for i, t := range it.batch {
+			c.lastTask = i == len(it.batch)-1
+			p.run(c, t)
+		}
 	}
-	for _, t := range it.batch {
-		p.run(c, t)
-	}
+	c.lastTask = false
 }

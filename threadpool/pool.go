@@ -68,7 +68,7 @@ func New(opts ...Option) (*Pool, error) {
 		drained: make(chan struct{}),
 		handoff: make(chan item, cfg.maxWorkers),
 		live:    make(map[*counters]struct{}),
-		shared:  newCounters(),
+		shared:  newCounters(nil),
 	}
 	return p, nil
 }
@@ -108,7 +108,7 @@ func (p *Pool) enqueue(ctx context.Context, it item) error {
 			p.handoff <- it
 		case p.workers < p.cfg.maxWorkers:
 			p.workers++
-			c := newCounters()
+			c := newCounters(p)
 			p.live[c] = struct{}{}
 			go p.worker(c, it)
 		case p.cfg.queueSize < 0 || p.queue.len() < p.cfg.queueSize:
@@ -154,8 +154,12 @@ func (p *Pool) worker(c *counters, first item) {
 		idle = time.NewTimer(p.cfg.idleTimeout)
 		defer idle.Stop()
 	}
-	for it, ok := first, true; ok; it, ok = p.next(idle) {
+	for it, ok := first, true; ok; it, ok = p.next(c, idle) {
+		c.step = stepUnplanned
 		p.runItem(c, it)
+		if c.step == stepUnplanned { // no task ran to its end: plan now
+			p.plan(c)
+		}
 	}
 }
 
@@ -172,24 +176,37 @@ func (p *Pool) initialize() (err error) {
 	return p.cfg.initializer(p.labels)
 }
 
-// next returns the worker's next item: the head of the queue, or else what the handoff
-// brings. It reports false when the worker should exit.
-func (p *Pool) next(idle *time.Timer) (item, bool) {
+// plan decides what worker c does after its item: the head of the queue, or else wait
+// for the handoff (counted idle from now on), or exit when the pool is closed.
+func (p *Pool) plan(c *counters) {
 	p.mu.Lock()
+	defer p.mu.Unlock()
 	if it, ok := p.queue.pop(); ok {
 		if p.waiters > 0 {
 			p.wakeSubmittersLocked()
 		}
-		p.mu.Unlock()
-		return it, true
+		c.step, c.nextItem = stepRun, it
+		return
 	}
 	if p.closed {
-		p.mu.Unlock()
-		return item{}, false
+		c.step = stepExit
+		return
 	}
 	p.idle++
-	p.mu.Unlock()
+	c.step = stepWait
+}
 
+// next returns the worker's next item as planned, waiting for the handoff if need be. It
+// reports false when the worker should exit.
+func (p *Pool) next(c *counters, idle *time.Timer) (item, bool) {
+	switch c.step {
+	case stepRun:
+		it := c.nextItem
+		c.nextItem = item{}
+		return it, true
+	case stepExit:
+		return item{}, false
+	}
 	if idle == nil {
 		it, ok := <-p.handoff
 		return it, ok
