@@ -6,16 +6,44 @@ import (
 	"os/exec"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/dualpool/dualpool/procpool"
+	"github.com/dualpool/dualpool/procpool/goplugin"
 )
 
 // pluginBin is the test plugin (internal/testplugin), built once per test binary; a
 // copy of it, pluginBin2, stands for a second plugin binary.
 var pluginBin, pluginBin2 string
 
+// envHost makes the test binary a host that starts a pool of the plugin it names, prints
+// the plugins' pids and waits to be killed; see TestNoOrphans.
+const envHost = "GOPLUGIN_TEST_HOST"
+
 func TestMain(m *testing.M) {
+	if bin := os.Getenv(envHost); bin != "" {
+		os.Exit(hostMain(bin))
+	}
 	os.Exit(run(m))
+}
+
+func hostMain(bin string) int {
+	p, err := goplugin.New(bin, goplugin.WithPoolOptions(procpool.WithWorkers(2), procpool.WithEnv("GORACE=atexit_sleep_ms=0")))
+	if err != nil {
+		fmt.Println("error:", err)
+		return 1
+	}
+	for p.Stats().Workers < 2 {
+		time.Sleep(10 * time.Millisecond) // a helper process: polling is fine here
+	}
+	for _, w := range p.Stats().PerWorker {
+		fmt.Println(w.PID)
+	}
+	fmt.Println("ready")
+	time.Sleep(time.Minute)
+	return 0
 }
 
 func run(m *testing.M) int {

@@ -1,0 +1,36 @@
+package goplugin_test
+
+import (
+	"bufio"
+	"os"
+	"os/exec"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+)
+
+// TestNoOrphans: when the host dies, even by SIGKILL, its plugin processes die with it
+// (go-plugin alone leaves them running: hashicorp/go-plugin#210).
+func TestNoOrphans(t *testing.T) {
+	host := exec.Command(os.Args[0], "-test.run=^$")
+	host.Env = append(os.Environ(), envHost+"="+pluginBin)
+	out, err := host.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, host.Start())
+	var pids []int
+	sc := bufio.NewScanner(out)
+	for sc.Scan() && sc.Text() != "ready" {
+		pid, err := strconv.Atoi(sc.Text())
+		require.NoError(t, err, "host printed %q", sc.Text())
+		pids = append(pids, pid)
+	}
+	require.Len(t, pids, 2)
+	for _, pid := range pids {
+		require.True(t, alive(pid), "plugin %d before the host dies", pid)
+	}
+	require.NoError(t, host.Process.Kill())
+	host.Wait()
+	eventually(t, 10*time.Second, func() bool { return !alive(pids[0]) && !alive(pids[1]) }, "the plugins die with their host")
+}
