@@ -1,0 +1,85 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/dualpool/dualpool/examples/internal/exampletest"
+)
+
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+
+func TestPlugins(t *testing.T) {
+	host := exampletest.Build(t)
+	dir := t.TempDir()
+	for _, plugin := range []string{"goodplugin", "thirdparty"} {
+		args := []string{"build", "-o", filepath.Join(dir, plugin)}
+		if raceEnabled {
+			args = append(args, "-race")
+		}
+		if out, err := exec.Command("go", append(args, "./"+plugin)...).CombinedOutput(); err != nil {
+			t.Fatalf("go %v: %v\n%s", args, err, out)
+		}
+	}
+	out := exampletest.MustRun(t, host, "-dir", dir, "-timeout", "1s", "-grace", "200ms")
+
+	// Every outcome in order, each failure by its type; the good plugin's pool is never
+	// touched, the third-party one restarts a process per death and serves on.
+	want := `--- goodplugin and thirdparty, 2 plugin processes each ---
+count("the quick brown fox") = 4
+resize(64)     = thumbnail 64x64
+resize(13)     *executor.PanicError: thumbnail: unlucky size 13 (the plugin recovered and lives on)
+resize(0)      *executor.WorkerExitError: the plugin exited with code 3; its stderr says "thumbnail: size 0: giving up"
+resize(999)    *executor.KilledError: still running 200ms after its deadline, killed with its plugin process
+resize(8192)   *executor.MemoryLimitError: over 128 MiB, killed with its plugin process
+resize(128)    = thumbnail 128x128
+count("and the good plugin never noticed") = 6
+--- thirdparty: 4 of 6 tasks failed, 3 plugin restarts; goodplugin: 0 restarts ---
+`
+	if out.Stdout != want {
+		t.Errorf("plugins printed:\n%s\nwant:\n%s\nstderr:\n%s", out.Stdout, want, out.Stderr)
+	}
+	// The plugin's own stderr line, and its hclog lines through the host's slog logger.
+	for _, s := range []string{"thumbnail: size 0: giving up\n", "level=INFO msg=resizing logger=plugin.thirdparty"} {
+		if !strings.Contains(out.Stderr, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, out.Stderr)
+		}
+	}
+	// No plugin process outlives the host.
+	deadline := time.Now().Add(exampletest.OrphanTimeout)
+	for {
+		left := pluginProcesses(dir)
+		if len(left) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("plugin processes %v outlive the host", left)
+		}
+		time.Sleep(20 * time.Millisecond) // polling /proc: there is nothing to wait on
+	}
+}
+
+// pluginProcesses returns the pids of live processes whose binary is in dir.
+func pluginProcesses(dir string) []int {
+	entries, _ := os.ReadDir("/proc")
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
+		stat, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err == nil && filepath.Dir(exe) == dir && !strings.Contains(string(stat), ") Z ") {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
