@@ -48,7 +48,16 @@ func (s *slogLogger) Log(level hclog.Level, msg string, args ...any) {
 	if s.name != "" {
 		attrs = append(attrs, "logger", s.name)
 	}
-	attrs = append(append(attrs, s.args...), args...)
+	attrs = append(attrs, s.args...)
+	for i := 0; i+1 < len(args); i += 2 {
+		if k, ok := args[i].(string); ok && k == "timestamp" {
+			continue // a plugin's line: the record has its own time
+		}
+		attrs = append(attrs, args[i], args[i+1])
+	}
+	if len(args)%2 == 1 {
+		attrs = append(attrs, args[len(args)-1])
+	}
 	s.l.Log(ctx, lvl, msg, attrs...)
 }
 
