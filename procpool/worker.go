@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -67,6 +68,22 @@ const (
 	killStart                          // no hello in time, or a bad one
 	killShutdown                       // Shutdown's ctx ended first
 )
+
+func (r killReason) String() string {
+	switch r {
+	case killCancel:
+		return "outlived its ctx"
+	case killMemory:
+		return "over the hard memory limit"
+	case killProtocol:
+		return "broke the protocol"
+	case killStart:
+		return "did not start in time"
+	case killShutdown:
+		return "shutdown's ctx ended"
+	}
+	return "killReason(" + strconv.Itoa(int(r)) + ")"
+}
 
 // kill kills the process once, recording why; later calls keep the first reason.
 func (w *worker) kill(k *killInfo) {
