@@ -86,6 +86,19 @@ func TestOutputLinesWhole(t *testing.T) {
 	}
 }
 
+func TestOutputComesBeforeTheResult(t *testing.T) {
+	var out lockedBuffer
+	p := newPool(t, procpool.WithStdout(&out), procpool.WithStderr(&out))
+	ctx := context.Background()
+	for i := range 20 {
+		before := strings.Count(out.String(), "\n")
+		_, err := submitWait(ctx, p, workloads.Noise, 50)
+		require.NoError(t, err)
+		// Read at once, without closing the pool: every line the task printed is out.
+		require.Equal(t, before+2*50, strings.Count(out.String(), "\n"), "round %d", i)
+	}
+}
+
 func TestSleepPrints(t *testing.T) {
 	var out lockedBuffer
 	p := newPool(t, procpool.WithStdout(&out))

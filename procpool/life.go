@@ -67,6 +67,7 @@ func (w *worker) serve(r *ipc.Reader) error {
 			if err != nil {
 				return err
 			}
+			w.syncOutput(u)
 			w.finish(j, out)
 			w.answered(u)
 		case ipc.KindError:
@@ -78,12 +79,23 @@ func (w *worker) serve(r *ipc.Reader) error {
 			if err != nil {
 				return err
 			}
+			w.syncOutput(u)
 			w.p.failed.Add(1)
 			j.t.Fail(rebuild(e))
 			w.answered(u)
 		default:
 			return fmt.Errorf("%w: unexpected %v frame from worker", ipc.ErrCorrupt, kind)
 		}
+	}
+}
+
+// syncOutput lets the worker's output catch up before the last answer of u resolves its
+// Future: what a task printed comes before its result. A Map chunk waits once, at its
+// end, since Map hands out a chunk's results together.
+func (w *worker) syncOutput(u *unit) {
+	if u.left.Load() == 0 {
+		w.outS.sync()
+		w.errS.sync()
 	}
 }
 

@@ -1,7 +1,6 @@
 package procpool
 
 import (
-	"bufio"
 	"bytes"
 	"io"
 	"sync"
@@ -103,22 +102,60 @@ func (t *tail) bytes() []byte {
 // maxLine is the longest line forwarded whole; a longer one goes out in pieces.
 const maxLine = 64 << 10
 
-// forward copies r to sink line by line until r ends, keeping a tail when keep is not
-// nil. A last line without its newline gets one, so the next line stays its own.
-func forward(r io.Reader, sink *lineSink, keep *tail) {
-	br := bufio.NewReaderSize(r, maxLine)
-	for {
-		line, err := br.ReadSlice('\n')
-		if err == io.EOF && len(line) > 0 {
-			line = append(line[:len(line):len(line)], '\n')
-		}
-		if len(line) > 0 {
-			sink.write(line)
-			if keep != nil {
-				keep.add(line)
+// lines cuts what a worker writes into whole lines for a sink, keeping a tail when keep is
+// not nil.
+type lines struct {
+	sink *lineSink
+	keep *tail
+	part []byte // the start of a line whose newline has not come yet
+}
+
+func (l *lines) emit(b []byte) {
+	l.sink.write(b)
+	if l.keep != nil {
+		l.keep.add(b)
+	}
+}
+
+// write hands on every whole line of data, and keeps the rest for the next write.
+func (l *lines) write(data []byte) {
+	for len(data) > 0 {
+		i := bytes.IndexByte(data, '\n')
+		if i < 0 {
+			l.part = append(l.part, data...)
+			if len(l.part) >= maxLine {
+				l.emit(l.part)
+				l.part = l.part[:0]
 			}
+			return
 		}
-		if err != nil && err != bufio.ErrBufferFull {
+		if len(l.part) > 0 {
+			l.part = append(l.part, data[:i+1]...)
+			l.emit(l.part)
+			l.part = l.part[:0]
+		} else {
+			l.emit(data[:i+1])
+		}
+		data = data[i+1:]
+	}
+}
+
+// end hands on a last line without its newline, with one, so the next line stays its own.
+func (l *lines) end() {
+	if len(l.part) > 0 {
+		l.emit(append(l.part, '\n'))
+		l.part = nil
+	}
+}
+
+// forward copies r to l until r ends.
+func forward(r io.Reader, l *lines) {
+	buf := make([]byte, 32<<10)
+	for {
+		n, err := r.Read(buf)
+		l.write(buf[:n])
+		if err != nil {
+			l.end()
 			return
 		}
 	}

@@ -70,15 +70,14 @@ func (s *Spec) ForwardStdout(r io.ReadCloser) { s.w.forward(r, false) }
 func (s *Spec) ForwardStderr(r io.ReadCloser) { s.w.forward(r, true) }
 
 func (w *worker) forward(r io.ReadCloser, stderr bool) {
-	sink, keep := w.p.stdout, (*tail)(nil)
+	sink, keep, s := w.p.stdout, (*tail)(nil), &w.outS
 	if stderr {
-		sink, keep = w.p.stderr, &w.stderr
+		sink, keep, s = w.p.stderr, &w.stderr, &w.errS
 		w.errRC = r
 	} else {
 		w.outRC = r
 	}
-	w.output.Add(1)
-	go func() { defer w.output.Done(); forward(r, sink, keep); r.Close() }()
+	s.start(r, sink, keep, &w.output)
 }
 
 // WithTransport makes the pool launch and reach its workers through t instead of

@@ -31,6 +31,7 @@ type worker struct {
 
 	conn         Conn          // instead of the pipes, with WithTransport
 	outRC, errRC io.ReadCloser // the conn's forwarded output
+	outS, errS   stream        // the forwarders of stdout and stderr
 
 	out    []byte              // the result being decoded; reader goroutine only
 	decode func(ptr any) error // w.decodeOut, made once
@@ -139,9 +140,8 @@ func (w *worker) spawn() error {
 	if w.killed.Load() != nil { // killed while it was being started
 		cmd.Process.Kill()
 	}
-	w.output.Add(2)
-	go func() { defer w.output.Done(); forward(outR, p.stdout, nil); outR.Close() }()
-	go func() { defer w.output.Done(); forward(errR, p.stderr, &w.stderr); errR.Close() }()
+	w.outS.start(outR, p.stdout, nil, &w.output)
+	w.errS.start(errR, p.stderr, &w.stderr, &w.output)
 	return nil
 }
 

@@ -25,10 +25,11 @@ func TestTasks(t *testing.T) {
 	})
 	t.Run("proc", func(t *testing.T) {
 		// The tasks print in worker processes; their lines reach the program's stdout
-		// whole (checkTasks fails on any other line), but through a pipe of their own,
-		// so a task's "finished" line may come after the program received its result.
+		// whole (checkTasks fails on any other line), through a pipe of their own, and
+		// before the result that follows them: the pool waits for a worker's output to
+		// catch up before it resolves a Future.
 		out := exampletest.MustRun(t, bin, "-unit", testUnit, "-backend", "proc")
-		checkTasks(t, out.Stdout, "proc", false)
+		checkTasks(t, out.Stdout, "proc", true)
 	})
 
 	// Invalid settings are errors from New or from the program: exit status 1, the

@@ -1,0 +1,100 @@
+package procpool
+
+import (
+	"io"
+	"sync"
+	"syscall"
+)
+
+// stream forwards one output of a worker (its stdout or its stderr) and lets a result
+// wait for it. A task's prints and its result travel on different pipes, read by
+// different goroutines: without the wait, "Task E finished." could reach the program's
+// stdout after the program printed E's result.
+//
+// When the output is a pipe, its forwarder reads it without blocking, under mu, through
+// the runtime's poller; sync takes mu and reads what is left in the pipe itself. Bytes are
+// therefore only ever taken from the pipe by someone holding mu who writes them out before
+// letting go, and once sync returns, everything the worker wrote before it answered is out.
+type stream struct {
+	mu    sync.Mutex
+	rc    syscall.RawConn // nil: not a pipe, forwarded with plain reads and no waiting
+	l     lines
+	buf   []byte
+	eof   bool
+	drain func(fd uintptr) // for sync: made once, so that sync allocates nothing
+}
+
+// start forwards r in a goroutine counted by wg, then closes r.
+func (s *stream) start(r io.ReadCloser, sink *lineSink, keep *tail, wg *sync.WaitGroup) {
+	s.l = lines{sink: sink, keep: keep}
+	if sc, ok := r.(syscall.Conn); ok && nonblockingReads {
+		if rc, err := sc.SyscallConn(); err == nil {
+			s.rc, s.buf = rc, make([]byte, 32<<10)
+			s.drain = func(fd uintptr) { s.drainLocked(fd) }
+		}
+	}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if s.rc != nil {
+			s.pump()
+		} else {
+			forward(r, &s.l)
+		}
+		r.Close()
+	}()
+}
+
+// pump forwards the pipe until it ends.
+func (s *stream) pump() {
+	eof := false
+	err := s.rc.Read(func(fd uintptr) bool {
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		eof = s.drainLocked(fd)
+		return eof // false: wait until the pipe is readable, then call again
+	})
+	if err != nil || !eof { // the file was closed under us
+		s.mu.Lock()
+		s.endLocked()
+		s.mu.Unlock()
+	}
+}
+
+// drainLocked writes out what the pipe holds now and reports whether the pipe ended.
+func (s *stream) drainLocked(fd uintptr) (eof bool) {
+	if s.eof {
+		return true
+	}
+	for {
+		n, again, err := readNonblock(fd, s.buf)
+		switch {
+		case again:
+			return false
+		case err != nil || n == 0:
+			s.endLocked()
+			return true
+		}
+		s.l.write(s.buf[:n])
+	}
+}
+
+func (s *stream) endLocked() {
+	if !s.eof {
+		s.eof = true
+		s.l.end()
+	}
+}
+
+// sync writes out whatever the worker has written to the pipe and the forwarder has not
+// read yet. The reader of the worker's answers calls it before it resolves a Future.
+func (s *stream) sync() {
+	if s.rc == nil {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.eof {
+		s.rc.Control(s.drain)
+	}
+}

@@ -1,0 +1,9 @@
+//go:build !unix
+
+package procpool
+
+// nonblockingReads: elsewhere output is forwarded with plain reads, and a result does not
+// wait for it.
+const nonblockingReads = false
+
+func readNonblock(uintptr, []byte) (int, bool, error) { return 0, false, nil }
