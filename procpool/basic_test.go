@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/proctest"
 	"github.com/dualpool/dualpool/internal/workloads"
 	"github.com/dualpool/dualpool/ipc"
 	"github.com/dualpool/dualpool/procpool"
@@ -111,7 +112,7 @@ func TestSleepPrints(t *testing.T) {
 func TestStats(t *testing.T) {
 	p := newPool(t)
 	ctx := context.Background()
-	eventually(t, 10*time.Second, func() bool { return p.Stats().Workers == 2 }, "both workers ready")
+	proctest.Eventually(t, 10*time.Second, func() bool { return p.Stats().Workers == 2 }, "both workers ready")
 	pids := map[int]bool{}
 	for range 10 {
 		pid, err := submitWait(ctx, p, workloads.PID, struct{}{})
@@ -162,7 +163,7 @@ func TestInitializerFails(t *testing.T) {
 		procpool.WithInitializer(workloads.Fail, "no database"))
 	require.ErrorIs(t, err, executor.ErrPoolBroken)
 	require.ErrorContains(t, err, "no database")
-	requireNoChildren(t)
+	proctest.RequireNoChildren(t)
 }
 
 func TestInvalidOptions(t *testing.T) {

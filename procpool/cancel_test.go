@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/proctest"
 	"github.com/dualpool/dualpool/internal/workloads"
 	"github.com/dualpool/dualpool/procpool"
 )
@@ -25,7 +26,7 @@ func TestCancelRunningCooperative(t *testing.T) {
 	tctx, cancel := context.WithCancel(ctx)
 	f, err := executor.Submit(tctx, p, workloads.Sleep, workloads.SleepArgs{Name: "long", Duration: time.Hour})
 	require.NoError(t, err)
-	eventually(t, 10*time.Second, func() bool { return f.State() == executor.Running }, "task running")
+	proctest.Eventually(t, 10*time.Second, func() bool { return f.State() == executor.Running }, "task running")
 	cancel()
 	_, err = f.Result(ctx)
 	require.ErrorIs(t, err, context.Canceled)
@@ -51,7 +52,7 @@ func TestCancelRunningHung(t *testing.T) {
 	tctx, cancel := context.WithCancel(ctx)
 	f, err := executor.Submit(tctx, p, loudHang, "hanging")
 	require.NoError(t, err)
-	eventually(t, 10*time.Second, func() bool { return strings.Contains(out.String(), "hanging") }, "task running in its worker")
+	proctest.Eventually(t, 10*time.Second, func() bool { return strings.Contains(out.String(), "hanging") }, "task running in its worker")
 	start := time.Now()
 	cancel()
 	_, err = f.Result(ctx)
@@ -94,7 +95,7 @@ func TestCancelPending(t *testing.T) {
 	cancel()
 	_, err = busy.Result(ctx)
 	require.ErrorIs(t, err, context.Canceled)
-	eventually(t, 10*time.Second, func() bool { return p.Stats().Cancelled == 2 }, "cancelled counted")
+	proctest.Eventually(t, 10*time.Second, func() bool { return p.Stats().Cancelled == 2 }, "cancelled counted")
 }
 
 // TestMapBreak: breaking out of Map cancels the rest; the pool is fine afterwards.

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/proctest"
 	"github.com/dualpool/dualpool/internal/workloads"
 	"github.com/dualpool/dualpool/procpool"
 )
@@ -30,7 +31,7 @@ func TestNoServeIfWorker(t *testing.T) {
 	var we *executor.WorkerExitError
 	require.ErrorAs(t, err, &we)
 	require.Contains(t, string(we.Stderr), "New called in a process started as a worker")
-	requireNoChildren(t)
+	proctest.RequireNoChildren(t)
 }
 
 func TestCommandWithoutHello(t *testing.T) {
@@ -49,7 +50,7 @@ func TestCommandWithoutHello(t *testing.T) {
 
 	_, err = procpool.New(procpool.WithCommand("/nonexistent/worker"))
 	require.ErrorContains(t, err, "/nonexistent/worker")
-	requireNoChildren(t)
+	proctest.RequireNoChildren(t)
 }
 
 // TestParentKilled: when the parent dies by SIGKILL, its workers go too.
@@ -69,11 +70,11 @@ func TestParentKilled(t *testing.T) {
 	}
 	require.Len(t, pids, 2)
 	for _, pid := range pids {
-		require.True(t, alive(pid), "worker %d alive before its parent dies", pid)
+		require.True(t, proctest.Alive(pid), "worker %d alive before its parent dies", pid)
 	}
 	require.NoError(t, cmd.Process.Kill())
 	killed := time.Now()
-	eventually(t, 5*time.Second, func() bool { return !alive(pids[0]) && !alive(pids[1]) }, "workers gone after their parent")
+	proctest.Eventually(t, 5*time.Second, func() bool { return !proctest.Alive(pids[0]) && !proctest.Alive(pids[1]) }, "workers gone after their parent")
 	t.Logf("workers gone %v after their parent was killed", time.Since(killed))
 }
 
@@ -88,7 +89,7 @@ func TestMaxTasksPerWorker(t *testing.T) {
 		seen[pid] = true
 	}
 	var s executor.Stats
-	eventually(t, 10*time.Second, func() bool { s = p.Stats(); return s.Workers == 1 }, "replacement ready")
+	proctest.Eventually(t, 10*time.Second, func() bool { s = p.Stats(); return s.Workers == 1 }, "replacement ready")
 	require.GreaterOrEqual(t, s.PerWorker[0].Restarts, 4)
 }
 
@@ -113,7 +114,7 @@ func TestMemorySoftLimit(t *testing.T) {
 	require.NoError(t, err)
 	_, err = submitWait(ctx, p, workloads.Leak, 160)
 	require.NoError(t, err)
-	eventually(t, 10*time.Second, func() bool {
+	proctest.Eventually(t, 10*time.Second, func() bool {
 		pid, err := submitWait(ctx, p, workloads.PID, struct{}{})
 		return err == nil && pid != leaky
 	}, "leaky worker replaced")
@@ -130,7 +131,7 @@ func TestCrashLoop(t *testing.T) {
 	_, err := submitWait(ctx, p, workloads.Exit, 1)
 	var we *executor.WorkerExitError
 	require.ErrorAs(t, err, &we)
-	eventually(t, 10*time.Second, func() bool {
+	proctest.Eventually(t, 10*time.Second, func() bool {
 		_, err := executor.Submit(ctx, p, workloads.Square, 1)
 		return err != nil
 	}, "pool broken")

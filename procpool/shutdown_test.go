@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/proctest"
 	"github.com/dualpool/dualpool/internal/workloads"
 	"github.com/dualpool/dualpool/procpool"
 )
@@ -27,7 +28,7 @@ func TestShutdownRunsQueued(t *testing.T) {
 		_, err := f.Result(ctx)
 		require.NoError(t, err)
 	}
-	requireNoChildren(t)
+	proctest.RequireNoChildren(t)
 }
 
 // TestShutdownCancelPending: queued tasks are cancelled, the running one finishes.
@@ -36,7 +37,7 @@ func TestShutdownCancelPending(t *testing.T) {
 	ctx := context.Background()
 	running, err := executor.Submit(ctx, p, workloads.Sleep, workloads.SleepArgs{Name: "R", Duration: 100 * time.Millisecond})
 	require.NoError(t, err)
-	eventually(t, 10*time.Second, func() bool { return running.State() == executor.Running }, "task running")
+	proctest.Eventually(t, 10*time.Second, func() bool { return running.State() == executor.Running }, "task running")
 	queued, err := executor.Submit(ctx, p, workloads.Square, 3)
 	require.NoError(t, err)
 	require.NoError(t, p.Shutdown(ctx, executor.CancelPending()))
@@ -52,7 +53,7 @@ func TestShutdownDeadlineKills(t *testing.T) {
 	ctx := context.Background()
 	hung, err := executor.Submit(ctx, p, workloads.Hang, 0)
 	require.NoError(t, err)
-	eventually(t, 10*time.Second, func() bool { return hung.State() == executor.Running }, "task running")
+	proctest.Eventually(t, 10*time.Second, func() bool { return hung.State() == executor.Running }, "task running")
 	sctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
 	defer cancel()
 	start := time.Now()
@@ -62,5 +63,5 @@ func TestShutdownDeadlineKills(t *testing.T) {
 	_, err = hung.Result(ctx)
 	require.ErrorIs(t, err, executor.ErrKilled)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
-	requireNoChildren(t)
+	proctest.RequireNoChildren(t)
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/proctest"
 	"github.com/dualpool/dualpool/procpool"
 	"github.com/dualpool/dualpool/procpool/goplugin"
 	tt "github.com/dualpool/dualpool/procpool/goplugin/internal/testtasks"
@@ -96,7 +97,7 @@ func TestCrashRestarts(t *testing.T) {
 	require.Len(t, s.PerWorker, 1)
 	require.NotEqual(t, pid, s.PerWorker[0].PID, "the replacement's pid")
 	require.Equal(t, 1, s.PerWorker[0].Restarts)
-	require.False(t, alive(pid), "the crashed plugin process")
+	require.False(t, proctest.Alive(pid), "the crashed plugin process")
 }
 
 // TestCancel: a task that honours its ctx ends with the ctx's error and keeps its
@@ -158,7 +159,7 @@ func TestStats(t *testing.T) {
 		_, err := submitWait(context.Background(), p, tt.Square, i)
 		require.NoError(t, err)
 	}
-	eventually(t, 10*time.Second, func() bool { return p.Stats().Workers == 2 }, "2 workers up")
+	proctest.Eventually(t, 10*time.Second, func() bool { return p.Stats().Workers == 2 }, "2 workers up")
 	s := p.Stats()
 	require.Equal(t, uint64(5), s.Submitted)
 	require.Equal(t, uint64(5), s.Completed)
@@ -208,7 +209,7 @@ func TestOutput(t *testing.T) {
 
 // TestSeveralPlugins: one host, two plugin binaries, a pool each.
 func TestSeveralPlugins(t *testing.T) {
-	fds := openFDs(t)
+	fds := proctest.OpenFDs(t)
 	var pools []*procpool.Pool
 	for _, bin := range []string{pluginBin, pluginBin2} {
 		p, err := goplugin.New(bin, goplugin.WithPoolOptions(baseOptions()...))
@@ -228,21 +229,21 @@ func TestSeveralPlugins(t *testing.T) {
 	}
 	require.NoError(t, p1.Close())
 	require.NoError(t, p2.Close())
-	requireNoChildren(t)
-	require.Equal(t, fds, openFDs(t))
+	proctest.RequireNoChildren(t)
+	require.Equal(t, fds, proctest.OpenFDs(t))
 }
 
 // TestBothTransports: the plugin binary also serves procpool's pipe transport.
 func TestBothTransports(t *testing.T) {
-	fds := openFDs(t)
+	fds := proctest.OpenFDs(t)
 	p, err := procpool.New(append(baseOptions(), procpool.WithCommand(pluginBin))...)
 	require.NoError(t, err)
 	got, err := submitWait(context.Background(), p, tt.Square, 6)
 	require.NoError(t, err)
 	require.Equal(t, 36, got)
 	require.NoError(t, p.Close())
-	requireNoChildren(t)
-	require.Equal(t, fds, openFDs(t))
+	proctest.RequireNoChildren(t)
+	require.Equal(t, fds, proctest.OpenFDs(t))
 }
 
 func TestAutoMTLS(t *testing.T) {
@@ -262,7 +263,7 @@ func TestCrashLoop(t *testing.T) {
 	_, err := submitWait(context.Background(), p, tt.Exit, 4)
 	var we *executor.WorkerExitError
 	require.ErrorAs(t, err, &we)
-	eventually(t, 30*time.Second, func() bool {
+	proctest.Eventually(t, 30*time.Second, func() bool {
 		_, err := executor.Submit(context.Background(), p, tt.Square, 1)
 		return errors.Is(err, executor.ErrPoolBroken)
 	}, "the pool breaks")

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/dualpool/dualpool/internal/proctest"
 )
 
 // TestNoOrphans: when the host dies, even by SIGKILL, its plugin processes die with it
@@ -28,9 +30,9 @@ func TestNoOrphans(t *testing.T) {
 	}
 	require.Len(t, pids, 2)
 	for _, pid := range pids {
-		require.True(t, alive(pid), "plugin %d before the host dies", pid)
+		require.True(t, proctest.Alive(pid), "plugin %d before the host dies", pid)
 	}
 	require.NoError(t, host.Process.Kill())
 	host.Wait()
-	eventually(t, 10*time.Second, func() bool { return !alive(pids[0]) && !alive(pids[1]) }, "the plugins die with their host")
+	proctest.Eventually(t, 10*time.Second, func() bool { return !proctest.Alive(pids[0]) && !proctest.Alive(pids[1]) }, "the plugins die with their host")
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/proctest"
 	"github.com/dualpool/dualpool/procpool"
 	"github.com/dualpool/dualpool/procpool/goplugin"
 	tt "github.com/dualpool/dualpool/procpool/goplugin/internal/testtasks"
@@ -25,7 +26,7 @@ func sha256File(t *testing.T, path string) []byte {
 }
 
 func TestChecksum(t *testing.T) {
-	fds := openFDs(t)
+	fds := proctest.OpenFDs(t)
 	good := sha256File(t, pluginBin)
 	p, err := goplugin.New(pluginBin, goplugin.WithChecksum(good), goplugin.WithPoolOptions(baseOptions()...))
 	require.NoError(t, err)
@@ -43,8 +44,8 @@ func TestChecksum(t *testing.T) {
 	require.Contains(t, err.Error(), pluginBin)
 	require.Contains(t, err.Error(), hex.EncodeToString(good))
 	require.Contains(t, err.Error(), hex.EncodeToString(bad))
-	requireNoChildren(t)
-	require.Equal(t, fds, openFDs(t))
+	proctest.RequireNoChildren(t)
+	require.Equal(t, fds, proctest.OpenFDs(t))
 }
 
 // TestHandshakeFailures: a plugin that cannot complete go-plugin's handshake fails New
@@ -69,7 +70,7 @@ func TestHandshakeFailures(t *testing.T) {
 			[]string{"incompatible API version with plugin"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			fds := openFDs(t)
+			fds := proctest.OpenFDs(t)
 			start := time.Now()
 			opts := append([]goplugin.Option{goplugin.WithPoolOptions(baseOptions()...)}, c.opts...)
 			p, err := goplugin.New(pluginBin, opts...)
@@ -81,8 +82,8 @@ func TestHandshakeFailures(t *testing.T) {
 			}
 			require.Contains(t, err.Error(), pluginBin)
 			require.Less(t, time.Since(start), 20*time.Second)
-			requireNoChildren(t)
-			require.Equal(t, fds, openFDs(t))
+			proctest.RequireNoChildren(t)
+			require.Equal(t, fds, proctest.OpenFDs(t))
 		})
 	}
 }
