@@ -53,9 +53,10 @@ type Task interface {
 	Start() bool
 
 	// Run calls the function in this goroutine, recovering a panic into *[PanicError],
-	// and resolves the task with its result. If count is not nil it is called with the
-	// task's error (nil for a success) just before the task is resolved, so that an
-	// executor's counters are up to date when the Future's waiters wake.
+	// and resolves the task with its result. If count is not nil it is called once, in
+	// Run's goroutine, with the task's error (nil for a success) just before the task is
+	// resolved, so that an executor's counters (and its idea of which worker is free) are
+	// up to date when the Future's waiters wake.
 	Run(count func(err error))
 
 	// Finish resolves the task with a result produced elsewhere: decode is called with a
