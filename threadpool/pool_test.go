@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"runtime"
 	"runtime/pprof"
 	"sync"
 	"sync/atomic"
@@ -77,9 +78,19 @@ func TestNewRejectsBadOptions(t *testing.T) {
 }
 
 func TestDefaultMaxWorkers(t *testing.T) {
-	n := threadpool.DefaultMaxWorkers()
-	assert.GreaterOrEqual(t, n, 5)
-	assert.LessOrEqual(t, n, 32)
+	assert.Equal(t, min(32, runtime.NumCPU()+4), threadpool.DefaultMaxWorkers(), "Python's rule")
+	// A pool without WithMaxWorkers runs that many tasks at once, and no more.
+	p := newPool(t)
+	l := newLatch(threadpool.DefaultMaxWorkers())
+	for range threadpool.DefaultMaxWorkers() {
+		l.hold(t, p)
+	}
+	l.waitStarted(threadpool.DefaultMaxWorkers())
+	extra, err := executor.Submit(context.Background(), p, square, 2)
+	require.NoError(t, err)
+	assert.Equal(t, executor.Pending, extra.State(), "one task more than the default waits")
+	assert.Equal(t, threadpool.DefaultMaxWorkers(), p.Stats().Workers)
+	close(l.release)
 }
 
 func TestWorkersStartLazilyAndAreBounded(t *testing.T) {
