@@ -52,8 +52,8 @@ func (m *manual) ExecuteBatch(_ context.Context, batch []executor.Task) error {
 }
 
 func (m *manual) Shutdown(context.Context, ...executor.ShutdownOption) error { return nil }
-func (m *manual) Close() error                                              { return nil }
-func (m *manual) Stats() executor.Stats                                     { return executor.Stats{} }
+func (m *manual) Close() error                                               { return nil }
+func (m *manual) Stats() executor.Stats                                      { return executor.Stats{} }
 
 var _ executor.Executor = (*manual)(nil)
 
