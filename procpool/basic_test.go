@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -65,7 +64,7 @@ func TestValuesOfManyTypes(t *testing.T) {
 }
 
 func TestOutputLinesWhole(t *testing.T) {
-	var out lockedBuffer
+	var out proctest.Buffer
 	p := newPool(t, procpool.WithStdout(&out), procpool.WithStderr(&out))
 	ctx := context.Background()
 	var futs []*executor.Future[int]
@@ -88,7 +87,7 @@ func TestOutputLinesWhole(t *testing.T) {
 }
 
 func TestOutputComesBeforeTheResult(t *testing.T) {
-	var out lockedBuffer
+	var out proctest.Buffer
 	p := newPool(t, procpool.WithStdout(&out), procpool.WithStderr(&out))
 	ctx := context.Background()
 	for i := range 20 {
@@ -101,7 +100,7 @@ func TestOutputComesBeforeTheResult(t *testing.T) {
 }
 
 func TestSleepPrints(t *testing.T) {
-	var out lockedBuffer
+	var out proctest.Buffer
 	p := newPool(t, procpool.WithStdout(&out))
 	_, err := submitWait(context.Background(), p, workloads.Sleep, workloads.SleepArgs{Name: "B", Duration: time.Millisecond})
 	require.NoError(t, err)
@@ -149,7 +148,7 @@ func TestEnv(t *testing.T) {
 }
 
 func TestInitializer(t *testing.T) {
-	var out lockedBuffer
+	var out proctest.Buffer
 	p := newPool(t, procpool.WithStdout(&out), procpool.WithWorkers(1),
 		procpool.WithInitializer(workloads.Sleep, workloads.SleepArgs{Name: "init"}))
 	_, err := submitWait(context.Background(), p, workloads.Square, 2)
@@ -182,23 +181,6 @@ func seq(n int) func(func(int) bool) {
 			}
 		}
 	}
-}
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 func TestCodecs(t *testing.T) {

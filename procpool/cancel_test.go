@@ -46,7 +46,7 @@ func TestCancelRunningCooperative(t *testing.T) {
 // grace period, and its error matches the ctx's.
 func TestCancelRunningHung(t *testing.T) {
 	const grace = 100 * time.Millisecond
-	var out lockedBuffer
+	var out proctest.Buffer
 	p := newPool(t, procpool.WithWorkers(1), procpool.WithKillGrace(grace), procpool.WithStdout(&out))
 	ctx := context.Background()
 	tctx, cancel := context.WithCancel(ctx)

@@ -20,11 +20,7 @@ func newPool(t *testing.T, opts ...procpool.Option) *procpool.Pool {
 	opts = append(baseOptions(), opts...)
 	p, err := procpool.New(opts...)
 	require.NoError(t, err)
-	t.Cleanup(func() {
-		require.NoError(t, p.Close())
-		proctest.RequireNoChildren(t)
-		require.Equal(t, fds, proctest.OpenFDs(t), "open descriptors before New and after Close")
-	})
+	proctest.CloseAtEnd(t, fds, p)
 	return p
 }
 

@@ -4,10 +4,13 @@
 package proctest
 
 import (
+	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -90,4 +93,39 @@ func Eventually(t testing.TB, within time.Duration, cond func() bool, msg string
 		}
 		time.Sleep(10 * time.Millisecond)
 	}
+}
+
+// CloseAtEnd notes this process's descriptors now and, when t ends, closes c and fails t
+// if a child process or a descriptor opened since then is left. Call it right after the
+// pool is made, with the descriptors of before New: CloseAtEnd(t, fds, pool).
+func CloseAtEnd(t testing.TB, fdsBefore string, c io.Closer) {
+	t.Helper()
+	t.Cleanup(func() {
+		if err := c.Close(); err != nil {
+			t.Errorf("Close: %v", err)
+		}
+		RequireNoChildren(t)
+		if after := OpenFDs(t); after != fdsBefore {
+			t.Errorf("open descriptors before New and after Close differ:\nbefore %s\nafter  %s", fdsBefore, after)
+		}
+	})
+}
+
+// Buffer is a bytes.Buffer safe for concurrent use: a pool's output writers are called
+// from several goroutines.
+type Buffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *Buffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *Buffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

@@ -1,7 +1,6 @@
 package goplugin_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
@@ -9,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -171,28 +169,10 @@ func TestStats(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer safe for concurrent use.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // TestOutput: a plugin task's stdout and stderr reach the pool's writers as whole lines,
 // and its hclog lines reach the host's slog logger, with their fields, and nowhere else.
 func TestOutput(t *testing.T) {
-	var stdout, stderr, logs syncBuffer
+	var stdout, stderr, logs proctest.Buffer
 	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	p := newPluginPool(t, pluginBin, goplugin.WithLogger(logger),
 		goplugin.WithPoolOptions(procpool.WithWorkers(1), procpool.WithStdout(&stdout), procpool.WithStderr(&stderr)))

@@ -27,11 +27,7 @@ func newPluginPool(t *testing.T, bin string, opts ...goplugin.Option) *procpool.
 	opts = append([]goplugin.Option{goplugin.WithPoolOptions(baseOptions()...)}, opts...)
 	p, err := goplugin.New(bin, opts...)
 	require.NoError(t, err)
-	t.Cleanup(func() {
-		require.NoError(t, p.Close())
-		proctest.RequireNoChildren(t)
-		require.Equal(t, fds, proctest.OpenFDs(t), "open descriptors before New and after Close")
-	})
+	proctest.CloseAtEnd(t, fds, p)
 	return p
 }
 
