@@ -38,6 +38,11 @@ var (
 	// ErrMemoryLimit is matched by the error of a task whose worker went over its hard
 	// memory limit and was killed. See [MemoryLimitError].
 	ErrMemoryLimit = errors.New("executor: worker over memory limit")
+
+	// ErrGoexit is the error of a task that called runtime.Goexit (as t.FailNow does)
+	// instead of returning: it never produced a result. The goroutine pool replaces the
+	// worker goroutine that Goexit ended; a worker process goes on serving.
+	ErrGoexit = errors.New("executor: task called runtime.Goexit")
 )
 
 // cancelledError is the error of a cancelled Future: it matches ErrCancelled and its cause.

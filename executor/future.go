@@ -3,9 +3,8 @@ package executor
 import (
 	"context"
 	"log/slog"
-	"runtime"
+	"slices"
 	"sync"
-	"sync/atomic"
 )
 
 // Future is the eventual result of a submitted task. Its methods are safe for concurrent
@@ -13,13 +12,16 @@ import (
 // Future is not usable.
 type Future[T any] struct {
 	mu        sync.Mutex
-	state     atomic.Uint32 // a State; written under mu, read without it
+	lc        lifecycle     // its final state is published under mu, read without it
 	done      chan struct{} // made on first wait; closedChan if done before anyone waited
 	val       T
 	err       error
-	callbacks []func(*Future[T])
+	callbacks []*callback[T]
 	stop      func() bool // stops the watch on the submit ctx
 }
+
+// callback is a done callback; fn is nil once removed.
+type callback[T any] struct{ fn func(*Future[T]) }
 
 // closedChan stands in for a Future's done channel when it finished before anyone asked
 // for the channel, which saves the allocation on the fast path.
@@ -66,7 +68,7 @@ func (f *Future[T]) Done() <-chan struct{} {
 // not done yet: its resolver waits for mu and closes the channel made here.
 func (f *Future[T]) doneLocked() chan struct{} {
 	if f.done == nil {
-		if State(f.state.Load()).done() {
+		if State(f.lc.raw()).done() {
 			f.done = closedChan
 		} else {
 			f.done = make(chan struct{})
@@ -76,14 +78,7 @@ func (f *Future[T]) doneLocked() chan struct{} {
 }
 
 // State returns where the task stands now.
-func (f *Future[T]) State() State {
-	s := f.state.Load()
-	for s == resolving { // for the few instructions it takes another goroutine to finish
-		runtime.Gosched()
-		s = f.state.Load()
-	}
-	return State(s)
-}
+func (f *Future[T]) State() State { return f.lc.state() }
 
 // Cancel cancels the task if it has not started, and reports whether the task is
 // cancelled: true if it was pending (it will never run) or already cancelled, false if it
@@ -101,15 +96,33 @@ func (f *Future[T]) Cancel() bool {
 // goroutine that resolves the task, so it should be quick. Callbacks run in the order
 // they were added; a panicking callback is logged with [slog.Default] and does not stop
 // the others.
-func (f *Future[T]) AddDoneCallback(fn func(*Future[T])) {
+func (f *Future[T]) AddDoneCallback(fn func(*Future[T])) { f.onDone(fn) }
+
+// onDone adds fn as a done callback, or runs it at once if f is done, and returns a
+// function that removes it again: Wait and AsCompleted remove theirs when they return,
+// so that polling a long task with short waits does not grow its list without bound.
+func (f *Future[T]) onDone(fn func(*Future[T])) (remove func()) {
 	f.mu.Lock()
-	if !State(f.state.Load()).done() { // resolving: its resolver takes the list under mu
-		f.callbacks = append(f.callbacks, fn)
+	if !State(f.lc.raw()).done() { // resolving: its resolver takes the list under mu
+		cb := &callback[T]{fn}
+		f.callbacks = append(f.callbacks, cb)
 		f.mu.Unlock()
-		return
+		return func() { f.removeCallback(cb) }
 	}
 	f.mu.Unlock()
 	f.runCallback(fn)
+	return func() {}
+}
+
+func (f *Future[T]) removeCallback(cb *callback[T]) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i, c := range f.callbacks {
+		if c == cb {
+			f.callbacks = slices.Delete(f.callbacks, i, i+1)
+			return
+		}
+	}
 }
 
 func (f *Future[T]) runCallback(fn func(*Future[T])) {
@@ -121,46 +134,37 @@ func (f *Future[T]) runCallback(fn func(*Future[T])) {
 	fn(f)
 }
 
-// Transitions are compare-and-swaps on state, so that starting a task takes no lock.
-// Whoever resolves a future first moves it to resolving, writes val and err, and then
-// stores the final state under mu (with which Done and AddDoneCallback agree on whether
-// to wait).
+// The transitions are lifecycle's; resolve publishes the outcome under mu, with which
+// Done and AddDoneCallback agree on whether to wait.
 
 // start moves a pending future to Running.
-func (f *Future[T]) start() bool {
-	return f.state.CompareAndSwap(uint32(Pending), uint32(Running))
-}
+func (f *Future[T]) start() bool { return f.lc.start() }
 
 // discard cancels a pending future with err.
 func (f *Future[T]) discard(err error) bool {
-	if !f.state.CompareAndSwap(uint32(Pending), resolving) {
+	if !f.lc.claimPending() {
 		return false
 	}
-	f.resolve(Cancelled, *new(T), err)
+	f.err = err
+	f.resolve(Cancelled)
 	return true
 }
 
 // complete resolves a pending or running future. It reports false if it was done already.
 func (f *Future[T]) complete(v T, err error) bool {
-	for {
-		old := f.state.Load()
-		if old == resolving || State(old).done() {
-			return false
-		}
-		if f.state.CompareAndSwap(old, resolving) {
-			break
-		}
+	if !f.lc.claim() {
+		return false
 	}
-	f.resolve(Finished, v, err)
+	f.val, f.err = v, err
+	f.resolve(Finished)
 	return true
 }
 
-// resolve records the outcome of a future this goroutine moved to resolving, and then
-// tells everyone waiting.
-func (f *Future[T]) resolve(s State, v T, err error) {
-	f.val, f.err = v, err
+// resolve publishes the outcome that this goroutine, holding the claim, wrote into val
+// and err, and then tells everyone waiting.
+func (f *Future[T]) resolve(s State) {
 	f.mu.Lock()
-	f.state.Store(uint32(s))
+	f.lc.publish(s)
 	if f.done == nil {
 		f.done = closedChan
 	} else {
@@ -172,7 +176,7 @@ func (f *Future[T]) resolve(s State, v T, err error) {
 	if stop != nil {
 		stop()
 	}
-	for _, fn := range callbacks {
-		f.runCallback(fn)
+	for _, cb := range callbacks {
+		f.runCallback(cb.fn)
 	}
 }

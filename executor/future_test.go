@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
 )
 
@@ -240,28 +241,36 @@ func TestRegister(t *testing.T) {
 	assert.Panics(t, func() { executor.Register("", func(context.Context, int) (int, error) { return 0, nil }) })
 	assert.Panics(t, func() { executor.Register[int, int]("executor_test.nil", nil) })
 
-	names := executor.Names()
+	names := backend.Names()
 	assert.Contains(t, names, "executor_test.square")
 	assert.IsNonDecreasing(t, names)
 
-	r, ok := executor.Lookup("executor_test.square")
+	r, ok := backend.Lookup("executor_test.square")
 	require.True(t, ok)
 	assert.Equal(t, "int", r.In().String())
 	assert.Equal(t, "int", r.Out().String())
-	out, err := r.Invoke(context.Background(), func(in any) error { *in.(*int) = 9; return nil })
+	call := r.NewCall()
+	var out any
+	keep := func(p any) error { out = *p.(*int); return nil }
+	err = call.Run(context.Background(), func(in any) error { *in.(*int) = 9; return nil }, keep)
 	assert.Equal(t, 81, out)
 	assert.NoError(t, err)
+	err = call.Run(context.Background(), func(in any) error { *in.(*int) = 3; return nil }, keep)
+	assert.Equal(t, 9, out, "a Call is reused from task to task")
+	assert.NoError(t, err)
 
-	_, err = r.Invoke(context.Background(), func(any) error { return errBoom })
+	err = call.Run(context.Background(), func(any) error { return errBoom }, keep)
 	assert.ErrorIs(t, err, errBoom, "a decoding error is returned")
+	err = call.Run(context.Background(), func(in any) error { return nil }, func(any) error { return errBoom })
+	assert.ErrorIs(t, err, errBoom, "an encoding error is returned")
 
-	r, _ = executor.Lookup("executor_test.panic")
-	_, err = r.Invoke(context.Background(), func(in any) error { *in.(*string) = "inside"; return nil })
+	r, _ = backend.Lookup("executor_test.panic")
+	err = r.NewCall().Run(context.Background(), func(in any) error { *in.(*string) = "inside"; return nil }, keep)
 	var pe *executor.PanicError
 	require.ErrorAs(t, err, &pe)
 	assert.Equal(t, "inside", pe.Value)
 
-	_, ok = executor.Lookup("no such name")
+	_, ok = backend.Lookup("no such name")
 	assert.False(t, ok)
 }
 

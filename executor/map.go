@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"iter"
 	"sync/atomic"
+	"time"
+
+	"github.com/dualpool/dualpool/backend"
 )
 
 // MapOption tunes [Map] and [MapUnordered].
 type MapOption interface{ applyMap(*mapConfig) }
 
 type mapConfig struct {
-	chunk, window int
+	chunk, window int // 0: sized by Map
 	err           error
 }
 
@@ -19,10 +22,15 @@ type mapFunc func(*mapConfig)
 
 func (f mapFunc) applyMap(c *mapConfig) { f(c) }
 
-// Chunk makes Map send n items per dispatch: a goroutine pool runs them one after another
-// on one worker, a process pool sends them in one message and so pays one round trip for
-// n items. Larger chunks cut the per-item cost of small tasks; smaller ones spread uneven
-// tasks better. The default is 1, as in Python; n < 1 is an error that Map yields.
+// Chunk makes Map send exactly n items per dispatch: a goroutine pool runs them one after
+// another on one worker, a process pool sends them in one message and so pays one round
+// trip for n items. Larger chunks cut the per-item cost of small tasks; smaller ones
+// spread uneven tasks better. n < 1 is an error that Map yields.
+//
+// Without Chunk, Map sizes its chunks itself: it starts at 1 and doubles a chunk while
+// one comes back within a quarter of [AutoChunkTarget] of its dispatch, halving it when
+// one takes over twice that, always within [Window]; the cost is two clock readings per
+// chunk. Fast items so travel in large chunks and slow ones one by one, with no tuning.
 func Chunk(n int) MapOption {
 	return mapFunc(func(c *mapConfig) {
 		if n < 1 {
@@ -35,7 +43,8 @@ func Chunk(n int) MapOption {
 // Window bounds the items Map has in flight, dispatched and not yet yielded, to n
 // (rounded up to a whole number of chunks). This is Map's back-pressure: a slow consumer
 // or an endless input never piles up in memory. The default is the larger of 256 and 8
-// chunks; n < 1 is an error that Map yields.
+// chunks; n < 1 is an error that Map yields. Chunks that Map sizes itself stay at or
+// under half the window, so that two are in flight at once.
 func Window(n int) MapOption {
 	return mapFunc(func(c *mapConfig) {
 		if n < 1 {
@@ -91,6 +100,14 @@ func MapUnordered[In, Out any](ctx context.Context, ex Executor, f Func[In, Out]
 	}
 }
 
+// AutoChunkTarget is the time from dispatch to result that Map aims at for a chunk it
+// sizes itself (see [Chunk]): long enough that a process pool's round trip is a few per
+// cent of it, short enough that the last chunks of a map do not leave workers idle.
+const AutoChunkTarget = 2 * time.Millisecond
+
+// maxAutoChunk bounds the chunks Map sizes itself.
+const maxAutoChunk = 1 << 14
+
 // chunk is one dispatch of Map: a few items that resolve on their own and tell the chunk.
 type chunk[In, Out any] struct {
 	start     int // input position of items[0]
@@ -100,6 +117,7 @@ type chunk[In, Out any] struct {
 	remaining atomic.Int32
 	done      chan<- *chunk[In, Out] // buffered for every chunk in flight: never blocks
 	finished  bool                   // seen on done; touched by the consumer only
+	sent      time.Time              // when it was dispatched, for a chunk sized by Map
 }
 
 func (c *chunk[In, Out]) itemDone() {
@@ -109,19 +127,21 @@ func (c *chunk[In, Out]) itemDone() {
 }
 
 type mapRun[In, Out any] struct {
-	ctx       context.Context
-	ex        Executor
-	f         Func[In, Out]
-	ordered   bool
-	cfg       mapConfig
-	maxChunks int
-	done      chan *chunk[In, Out]
-	inflight  []*chunk[In, Out] // in input order
-	broke     bool              // the consumer broke out of its loop
+	ctx      context.Context
+	ex       Executor
+	batcher  backend.Batcher // ex, if it can batch
+	f        Func[In, Out]
+	ordered  bool
+	cfg      mapConfig
+	size     int  // items per chunk now
+	auto     bool // size is Map's to choose
+	done     chan *chunk[In, Out]
+	inflight []*chunk[In, Out] // in input order
+	broke    bool              // the consumer broke out of its loop
 }
 
 func newMapRun[In, Out any](ctx context.Context, ex Executor, f Func[In, Out], ordered bool, opts []MapOption) *mapRun[In, Out] {
-	cfg := mapConfig{chunk: 1}
+	var cfg mapConfig
 	for _, o := range opts {
 		if o != nil {
 			o.applyMap(&cfg)
@@ -130,12 +150,43 @@ func newMapRun[In, Out any](ctx context.Context, ex Executor, f Func[In, Out], o
 	if cfg.err == nil && f.fn == nil {
 		cfg.err = fmt.Errorf("%w: Map of a zero Func (not made by Register)", ErrUnknownFunc)
 	}
-	if cfg.window == 0 {
-		cfg.window = max(256, 8*cfg.chunk)
+	m := &mapRun[In, Out]{ctx: ctx, ex: ex, f: f, ordered: ordered, cfg: cfg, size: cfg.chunk}
+	m.batcher, _ = ex.(backend.Batcher)
+	if cfg.chunk == 0 {
+		m.size, m.auto = 1, m.batcher != nil
 	}
-	maxChunks := max(1, (cfg.window+cfg.chunk-1)/max(cfg.chunk, 1))
-	return &mapRun[In, Out]{ctx: ctx, ex: ex, f: f, ordered: ordered, cfg: cfg,
-		maxChunks: maxChunks, done: make(chan *chunk[In, Out], maxChunks)}
+	// The done channel has room for every chunk that can be in flight: the window's
+	// worth of chunks of one item, or of the explicit size.
+	m.done = make(chan *chunk[In, Out], m.maxChunks(1))
+	return m
+}
+
+// maxChunks is how many chunks of size items may be in flight.
+func (m *mapRun[In, Out]) maxChunks(size int) int {
+	if m.cfg.window > 0 {
+		return max(1, (m.cfg.window+size-1)/size)
+	}
+	if !m.auto {
+		size = m.size
+	}
+	return max(8, 256/size)
+}
+
+// resize adapts a chunk size that Map chooses to how long chunk c took.
+func (m *mapRun[In, Out]) resize(c *chunk[In, Out]) {
+	if !m.auto || len(c.items) != m.size {
+		return
+	}
+	limit := maxAutoChunk
+	if m.cfg.window > 0 {
+		limit = max(1, m.cfg.window/2)
+	}
+	switch took := time.Since(c.sent); {
+	case took < AutoChunkTarget/4 && m.size < limit:
+		m.size = min(2*m.size, limit)
+	case took > 2*AutoChunkTarget && m.size > 1:
+		m.size /= 2
+	}
 }
 
 // run drives the map: it pulls inputs, dispatches chunks, and hands finished chunks to
@@ -154,11 +205,11 @@ func (m *mapRun[In, Out]) run(inputs iter.Seq[In], emit func(*chunk[In, Out]) bo
 	next := 0
 	for in := range inputs {
 		if cur == nil {
-			cur = &chunk[In, Out]{start: next, ctx: ctx, f: m.f, items: make([]mapItem[In, Out], 0, m.cfg.chunk), done: m.done}
+			cur = &chunk[In, Out]{start: next, ctx: ctx, f: m.f, items: make([]mapItem[In, Out], 0, m.size), done: m.done}
 		}
 		cur.items = append(cur.items, mapItem[In, Out]{in: in})
 		next++
-		if len(cur.items) < m.cfg.chunk {
+		if len(cur.items) < m.size {
 			continue
 		}
 		m.dispatch(cur)
@@ -184,17 +235,22 @@ func (m *mapRun[In, Out]) dispatch(c *chunk[In, Out]) {
 		c.items[i].c = c
 	}
 	m.inflight = append(m.inflight, c)
-	var err error
-	if len(c.items) == 1 {
-		err = m.ex.Execute(m.ctx, &c.items[0])
-	} else {
-		tasks := make([]Task, len(c.items))
-		for i := range c.items {
-			tasks[i] = &c.items[i]
-		}
-		err = m.ex.ExecuteBatch(m.ctx, tasks)
+	if m.auto {
+		c.sent = time.Now()
 	}
-	if err != nil {
+	if len(c.items) == 1 || m.batcher == nil {
+		for i := range c.items {
+			if err := m.ex.Execute(m.ctx, &c.items[i]); err != nil {
+				c.items[i].Fail(err)
+			}
+		}
+		return
+	}
+	tasks := make([]backend.Task, len(c.items))
+	for i := range c.items {
+		tasks[i] = &c.items[i]
+	}
+	if err := m.batcher.ExecuteBatch(m.ctx, tasks); err != nil {
 		for i := range c.items {
 			c.items[i].Fail(err)
 		}
@@ -220,7 +276,7 @@ func (m *mapRun[In, Out]) drain(emit func(*chunk[In, Out]) bool, all bool) bool 
 				ready = false
 			}
 		}
-		if len(m.inflight) == 0 || (!all && len(m.inflight) < m.maxChunks) {
+		if len(m.inflight) == 0 || (!all && len(m.inflight) < m.maxChunks(m.size)) {
 			return true
 		}
 		select {
@@ -238,6 +294,7 @@ func (m *mapRun[In, Out]) drain(emit func(*chunk[In, Out]) bool, all bool) bool 
 // the finished prefix of the in-flight chunks when ordered.
 func (m *mapRun[In, Out]) finished(c *chunk[In, Out], emit func(*chunk[In, Out]) bool) bool {
 	c.finished = true
+	m.resize(c)
 	if !m.ordered {
 		for i, x := range m.inflight {
 			if x == c {

@@ -1,33 +1,14 @@
 package executor
 
-// ShutdownOption changes what [Executor.Shutdown] does.
-type ShutdownOption interface{ applyShutdown(*ShutdownConfig) }
+import "github.com/dualpool/dualpool/backend"
 
-// ShutdownConfig is what the [ShutdownOption] values asked for. Backends read it with
-// [ShutdownOptions]; programs do not need it.
-type ShutdownConfig struct {
-	// CancelPending: cancel the queued tasks instead of running them.
-	CancelPending bool
-}
-
-type shutdownFunc func(*ShutdownConfig)
-
-func (f shutdownFunc) applyShutdown(c *ShutdownConfig) { f(c) }
+// ShutdownOption changes what [Executor.Shutdown] does. Backends read the options with
+// backend.ShutdownOptions.
+type ShutdownOption func(*backend.ShutdownConfig)
 
 // CancelPending makes Shutdown cancel the tasks that are queued and not started (their
 // Futures fail with [ErrCancelled]); the running ones finish. It is Python's
 // shutdown(cancel_futures=True).
 func CancelPending() ShutdownOption {
-	return shutdownFunc(func(c *ShutdownConfig) { c.CancelPending = true })
-}
-
-// ShutdownOptions applies opts for a backend's Shutdown.
-func ShutdownOptions(opts ...ShutdownOption) ShutdownConfig {
-	var c ShutdownConfig
-	for _, o := range opts {
-		if o != nil {
-			o.applyShutdown(&c)
-		}
-	}
-	return c
+	return func(c *backend.ShutdownConfig) { c.CancelPending = true }
 }

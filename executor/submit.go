@@ -3,6 +3,8 @@ package executor
 import (
 	"context"
 	"fmt"
+
+	"github.com/dualpool/dualpool/backend"
 )
 
 // Submit schedules f(ctx, in) on ex and returns its [Future]. It blocks only while the
@@ -46,7 +48,8 @@ func submit[In, Out any](ctx context.Context, ex Executor, c *call[In, Out]) (*F
 	return &c.Future, nil
 }
 
-// call is a submitted task: a Future with what it takes to run it. It implements Task.
+// call is a submitted task: a Future with what it takes to run it. It implements
+// backend.Task.
 type call[In, Out any] struct {
 	Future[Out]
 	ctx  context.Context
@@ -54,6 +57,8 @@ type call[In, Out any] struct {
 	name string
 	in   In
 }
+
+var _ backend.Task = (*call[int, int])(nil)
 
 // watch cancels the task when its ctx ends before it starts. Call before the task is
 // published to a backend.
@@ -64,7 +69,7 @@ func (c *call[In, Out]) watch() {
 	ctx := c.ctx
 	stop := context.AfterFunc(ctx, func() { c.discard(cancelled(ctx.Err())) })
 	c.mu.Lock() // the func may have run already
-	if State(c.state.Load()).done() {
+	if State(c.lc.raw()).done() {
 		c.mu.Unlock()
 		stop()
 		return
@@ -75,7 +80,7 @@ func (c *call[In, Out]) watch() {
 
 func (c *call[In, Out]) Context() context.Context { return c.ctx }
 func (c *call[In, Out]) Func() string             { return c.name }
-func (c *call[In, Out]) Input() any               { return c.in }
+func (c *call[In, Out]) Input() any               { return &c.in }
 
 func (c *call[In, Out]) Start() bool {
 	// A receive that cannot block is lock-free on an open channel, where ctx.Err() takes
@@ -92,20 +97,28 @@ func (c *call[In, Out]) Start() bool {
 }
 
 func (c *call[In, Out]) Run(count func(error)) {
-	v, err := callRecover(c.ctx, c.fn, c.in)
-	if count != nil {
-		count(err)
-	}
-	c.complete(v, err)
+	var v Out
+	err := ErrGoexit // unless callRecover returns
+	defer func() {
+		if count != nil {
+			count(err)
+		}
+		c.complete(v, err)
+	}()
+	v, err = callRecover(c.ctx, c.fn, c.in)
 }
 
+// Finish decodes the result straight into the Future, which the claim keeps to this
+// goroutine until the outcome is published.
 func (c *call[In, Out]) Finish(decode func(out any) error) {
-	var out Out
-	if err := decode(&out); err != nil {
-		c.complete(out, err)
+	if !c.lc.claim() {
 		return
 	}
-	c.complete(out, nil)
+	if err := decode(&c.val); err != nil {
+		var zero Out
+		c.val, c.err = zero, err
+	}
+	c.resolve(Finished)
 }
 
 func (c *call[In, Out]) Fail(err error) {

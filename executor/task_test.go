@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
 )
 
@@ -17,8 +18,8 @@ import (
 // the part of a remote worker through the Task methods (as a process pool does).
 type manual struct {
 	mu      sync.Mutex
-	tasks   []executor.Task
-	batches [][]executor.Task
+	tasks   []backend.Task
+	batches [][]backend.Task
 	refuse  error
 	arrived chan struct{} // if not nil, told of each dispatch
 }
@@ -29,7 +30,7 @@ func (m *manual) tell() {
 	}
 }
 
-func (m *manual) Execute(_ context.Context, t executor.Task) error {
+func (m *manual) Execute(_ context.Context, t backend.Task) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.refuse != nil {
@@ -40,7 +41,7 @@ func (m *manual) Execute(_ context.Context, t executor.Task) error {
 	return nil
 }
 
-func (m *manual) ExecuteBatch(_ context.Context, batch []executor.Task) error {
+func (m *manual) ExecuteBatch(_ context.Context, batch []backend.Task) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.refuse != nil {
@@ -66,7 +67,7 @@ func TestTaskContractForBackends(t *testing.T) {
 	task := m.tasks[0]
 
 	assert.Equal(t, "executor_test.square", task.Func())
-	assert.Equal(t, 6, task.Input())
+	assert.Equal(t, 6, *task.Input().(*int), "Input is a pointer to the argument")
 	assert.Equal(t, ctx, task.Context())
 	assert.Equal(t, executor.Pending, f.State())
 
@@ -172,7 +173,7 @@ func TestMapChunksReachTheBackendAsBatches(t *testing.T) {
 	for _, b := range dispatched {
 		for _, task := range b {
 			require.True(t, task.Start())
-			n := task.Input().(int)
+			n := *task.Input().(*int)
 			if n == 5 {
 				task.Fail(errors.New("five"))
 				continue

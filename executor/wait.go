@@ -18,7 +18,8 @@ func AsCompleted[T any](ctx context.Context, futs ...*Future[T]) iter.Seq[*Futur
 				return
 			}
 		}
-		ch := notifyDone(pending)
+		ch, stop := notifyDone(pending)
+		defer stop()
 		for range pending {
 			select {
 			case f := <-ch:
@@ -65,7 +66,8 @@ func Wait[T any](ctx context.Context, futs []*Future[T], cond WaitCondition) (do
 		stop = stop || met(f)
 	}
 	if !stop {
-		ch := notifyDone(pending)
+		ch, stopNotify := notifyDone(pending)
+		defer stopNotify()
 	wait:
 		for range pending {
 			select {
@@ -102,12 +104,18 @@ func split[T any](futs []*Future[T]) (done, pending []*Future[T]) {
 	return done, pending
 }
 
-// notifyDone returns a channel on which each future is sent once when it is done. The
-// channel has room for all of them, so a caller that stops listening blocks nobody.
-func notifyDone[T any](futs []*Future[T]) <-chan *Future[T] {
+// notifyDone returns a channel on which each future is sent once when it is done, and a
+// function that removes the callbacks that have not run. The channel has room for all of
+// them, so a caller that stops listening blocks nobody.
+func notifyDone[T any](futs []*Future[T]) (<-chan *Future[T], func()) {
 	ch := make(chan *Future[T], len(futs))
-	for _, f := range futs {
-		f.AddDoneCallback(func(f *Future[T]) { ch <- f })
+	removes := make([]func(), len(futs))
+	for i, f := range futs {
+		removes[i] = f.onDone(func(f *Future[T]) { ch <- f })
 	}
-	return ch
+	return ch, func() {
+		for _, remove := range removes {
+			remove()
+		}
+	}
 }

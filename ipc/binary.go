@@ -51,48 +51,102 @@ type binaryCodec struct{}
 
 func (binaryCodec) Name() string { return "binary" }
 
+// Append encodes v, or the value v points to when it is a pointer to a basic type: a
+// backend hands over a pointer to the argument so that encoding it boxes nothing.
 func (binaryCodec) Append(dst []byte, v any) ([]byte, error) {
+	var (
+		tag byte
+		i   int64
+		u   uint64
+	)
 	switch x := v.(type) {
 	case int:
-		return binary.AppendVarint(append(dst, tagInt), int64(x)), nil
+		tag, i = tagInt, int64(x)
+	case *int:
+		tag, i = tagInt, int64(*x)
 	case int8:
-		return binary.AppendVarint(append(dst, tagInt8), int64(x)), nil
+		tag, i = tagInt8, int64(x)
+	case *int8:
+		tag, i = tagInt8, int64(*x)
 	case int16:
-		return binary.AppendVarint(append(dst, tagInt16), int64(x)), nil
+		tag, i = tagInt16, int64(x)
+	case *int16:
+		tag, i = tagInt16, int64(*x)
 	case int32:
-		return binary.AppendVarint(append(dst, tagInt32), int64(x)), nil
+		tag, i = tagInt32, int64(x)
+	case *int32:
+		tag, i = tagInt32, int64(*x)
 	case int64:
-		return binary.AppendVarint(append(dst, tagInt64), x), nil
+		tag, i = tagInt64, x
+	case *int64:
+		tag, i = tagInt64, *x
+	case time.Duration:
+		tag, i = tagDuration, int64(x)
+	case *time.Duration:
+		tag, i = tagDuration, int64(*x)
 	case uint:
-		return binary.AppendUvarint(append(dst, tagUint), uint64(x)), nil
+		tag, u = tagUint, uint64(x)
+	case *uint:
+		tag, u = tagUint, uint64(*x)
 	case uint8:
-		return binary.AppendUvarint(append(dst, tagUint8), uint64(x)), nil
+		tag, u = tagUint8, uint64(x)
+	case *uint8:
+		tag, u = tagUint8, uint64(*x)
 	case uint16:
-		return binary.AppendUvarint(append(dst, tagUint16), uint64(x)), nil
+		tag, u = tagUint16, uint64(x)
+	case *uint16:
+		tag, u = tagUint16, uint64(*x)
 	case uint32:
-		return binary.AppendUvarint(append(dst, tagUint32), uint64(x)), nil
+		tag, u = tagUint32, uint64(x)
+	case *uint32:
+		tag, u = tagUint32, uint64(*x)
 	case uint64:
-		return binary.AppendUvarint(append(dst, tagUint64), x), nil
+		tag, u = tagUint64, x
+	case *uint64:
+		tag, u = tagUint64, *x
 	case float32:
-		return binary.LittleEndian.AppendUint32(append(dst, tagFloat32), math.Float32bits(x)), nil
+		tag, u = tagFloat32, uint64(math.Float32bits(x))
+	case *float32:
+		tag, u = tagFloat32, uint64(math.Float32bits(*x))
 	case float64:
-		return binary.LittleEndian.AppendUint64(append(dst, tagFloat64), math.Float64bits(x)), nil
+		tag, u = tagFloat64, math.Float64bits(x)
+	case *float64:
+		tag, u = tagFloat64, math.Float64bits(*x)
 	case bool:
-		b := byte(0)
-		if x {
-			b = 1
-		}
-		return append(dst, tagBool, b), nil
+		return appendBool(dst, x), nil
+	case *bool:
+		return appendBool(dst, *x), nil
 	case string:
 		return append(append(dst, tagString), x...), nil
+	case *string:
+		return append(append(dst, tagString), *x...), nil
 	case []byte:
 		return append(append(dst, tagBytes), x...), nil
-	case time.Duration:
-		return binary.AppendVarint(append(dst, tagDuration), int64(x)), nil
-	case struct{}:
+	case *[]byte:
+		return append(append(dst, tagBytes), *x...), nil
+	case struct{}, *struct{}:
 		return append(dst, tagEmpty), nil
+	default:
+		return JSON.Append(append(dst, tagJSON), v) // JSON encodes a pointer as its value
 	}
-	return JSON.Append(append(dst, tagJSON), v)
+	dst = append(dst, tag)
+	switch tag {
+	case tagFloat32:
+		return binary.LittleEndian.AppendUint32(dst, uint32(u)), nil
+	case tagFloat64:
+		return binary.LittleEndian.AppendUint64(dst, u), nil
+	case tagUint, tagUint8, tagUint16, tagUint32, tagUint64:
+		return binary.AppendUvarint(dst, u), nil
+	}
+	return binary.AppendVarint(dst, i), nil
+}
+
+func appendBool(dst []byte, x bool) []byte {
+	b := byte(0)
+	if x {
+		b = 1
+	}
+	return append(dst, tagBool, b)
 }
 
 func (binaryCodec) Decode(data []byte, ptr any) error {

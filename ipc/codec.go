@@ -11,7 +11,9 @@ import (
 type Codec interface {
 	// Name is the name the codec is registered under.
 	Name() string
-	// Append appends the encoding of v to dst.
+	// Append appends the encoding of v to dst. v is a value of the encoded type or a
+	// pointer to one, and both must encode alike: backends pass a pointer to a task's
+	// argument or result so that encoding it boxes nothing.
 	Append(dst []byte, v any) ([]byte, error)
 	// Decode decodes data into ptr, a non-nil pointer to a value of the type that was
 	// encoded. It must not keep data: the caller reuses it.

@@ -81,7 +81,18 @@ func appendTask(dst []byte, t Task) []byte {
 }
 
 func (d *decoder) task() Task {
-	return Task{ID: d.uvarint("id"), Func: d.string("func"), Deadline: d.varint("deadline"), Input: d.bytes("input")}
+	var name string
+	return d.taskNamed(&name)
+}
+
+// taskNamed decodes a task whose Func reuses *name when the bytes are the same, so that a
+// batch of one function allocates its name once; it leaves the task's name in *name.
+func (d *decoder) taskNamed(name *string) Task {
+	id := d.uvarint("id")
+	if b := d.bytes("func"); string(b) != *name {
+		*name = string(b)
+	}
+	return Task{ID: id, Func: *name, Deadline: d.varint("deadline"), Input: d.bytes("input")}
 }
 
 // AppendTask appends a Task frame to dst.
@@ -121,8 +132,9 @@ func (b *BatchWriter) End() []byte { return endFrame(b.dst, b.start) }
 func DecodeBatch(body []byte, fn func(Task) error) error {
 	d := decoder{b: body}
 	n := d.count("batch count", 4)
+	var name string
 	for range n {
-		t := d.task()
+		t := d.taskNamed(&name)
 		if d.err != nil {
 			return d.err
 		}
@@ -200,4 +212,11 @@ func DecodeCancel(body []byte) (id uint64, why Reason, err error) {
 func AppendShutdown(dst []byte) []byte {
 	dst, start := beginFrame(dst, KindShutdown)
 	return endFrame(dst, start)
+}
+
+// BatchLen returns the number of tasks a Batch body announces (0 if it does not parse),
+// for a worker that sizes its storage before [DecodeBatch].
+func BatchLen(body []byte) int {
+	d := decoder{b: body}
+	return d.count("batch count", 4)
 }

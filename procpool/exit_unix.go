@@ -24,6 +24,6 @@ func exitStatus(ps *os.ProcessState) (int, os.Signal) {
 func prepareIPC(fds ...int) {
 	for _, fd := range fds {
 		syscall.CloseOnExec(fd)
-		syscall.SetNonblock(fd, true)
+		syscall.SetNonblock(fd, false) // plain blocking reads and writes: one system call each
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
 )
 
@@ -97,13 +98,13 @@ func New(opts ...Option) (*Pool, error) {
 // Execute implements [executor.Executor]; programs use [executor.Submit]. The argument is
 // encoded here, in the caller's goroutine: a value the codec cannot encode fails its own
 // Future and nothing else.
-func (p *Pool) Execute(ctx context.Context, t executor.Task) error {
-	return p.ExecuteBatch(ctx, []executor.Task{t})
+func (p *Pool) Execute(ctx context.Context, t backend.Task) error {
+	return p.ExecuteBatch(ctx, []backend.Task{t})
 }
 
 // ExecuteBatch implements [executor.Executor]: the batch goes to one worker in one frame,
 // and its results come back together.
-func (p *Pool) ExecuteBatch(ctx context.Context, batch []executor.Task) error {
+func (p *Pool) ExecuteBatch(ctx context.Context, batch []backend.Task) error {
 	if len(batch) == 0 {
 		return nil
 	}
@@ -137,7 +138,7 @@ func (p *Pool) ExecuteBatch(ctx context.Context, batch []executor.Task) error {
 }
 
 // admit checks what can be checked before anything is encoded.
-func (p *Pool) admit(batch []executor.Task) error {
+func (p *Pool) admit(batch []backend.Task) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if err := p.refuseLocked(); err != nil {
@@ -166,7 +167,7 @@ func (p *Pool) refuseLocked() error {
 
 // encode makes the unit of a batch, encoding every argument into one buffer. A task whose
 // argument does not encode, or is too big for a frame, fails at once and is left out.
-func (p *Pool) encode(batch []executor.Task) *unit {
+func (p *Pool) encode(batch []backend.Task) *unit {
 	u := &unit{jobs: make([]*job, 0, len(batch))}
 	jobs := make([]job, len(batch))
 	var buf []byte

@@ -4,12 +4,12 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/backend"
 )
 
 // job is one task as the pool tracks it.
 type job struct {
-	t       executor.Task
+	t       backend.Task
 	input   []byte // the encoded argument
 	started bool   // Start was called: it is Running
 	retried bool   // it was run again alone after its worker died in a batch

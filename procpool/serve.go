@@ -6,7 +6,7 @@ import (
 	"os"
 	"strconv"
 
-	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/ipc"
 )
 
@@ -64,7 +64,7 @@ func serveOn(in io.Reader, out io.Writer) int {
 		os.Unsetenv(k)
 	}
 	s := newServer(in, out, codec, maxFrame)
-	hello := ipc.AppendHello(nil, ipc.Hello{Version: ipc.Version, PID: os.Getpid(), Codec: codec.Name(), Names: executor.Names()})
+	hello := ipc.AppendHello(nil, ipc.Hello{Version: ipc.Version, PID: os.Getpid(), Codec: codec.Name(), Names: backend.Names()})
 	if _, err := out.Write(hello); err != nil {
 		return workerFatal("hello: %v", err)
 	}

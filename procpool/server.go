@@ -6,186 +6,328 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
+	"sort"
 	"sync"
 
+	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
 	"github.com/dualpool/dualpool/ipc"
 )
 
-// server is the worker side: a reader goroutine takes frames off fd 3 and queues tasks,
-// the serving goroutine runs them one at a time and writes results to fd 4, buffered
-// while more tasks of the same dispatch wait.
+// server is the worker side of the protocol. Whichever goroutine reads a task from the
+// parent runs it and writes its answer, so that a round trip costs one read and one write
+// and no hand-off between goroutines. While a task runs nobody reads the parent's frames,
+// unless the task looks at its ctx: then a second goroutine takes over reading, so that a
+// Cancel frame reaches the task (see taskCtx.watch). The parent sends a worker its next
+// unit only once every task of the current one is answered, so at most one unit is ever
+// being run.
 type server struct {
-	in       io.Reader
+	r        *ipc.Reader // read by the goroutine that holds the reader role
 	out      io.Writer
 	codec    ipc.Codec
 	maxFrame int
+	exit     chan int // the code serve returns
 
-	mu       sync.Mutex
-	cond     sync.Cond
-	queue    []*serverJob
-	running  *serverJob
-	shutdown bool
+	mu      sync.Mutex
+	reading bool        // a goroutine holds the reader role, or is about to
+	cur     *serverUnit // the unit being run
+	spare   *runner     // a runner no goroutine is using
+}
 
-	// The serving goroutine's own.
-	buf      []byte // results not yet written
-	lastName string // the function of the last task, and what Lookup found for it
-	lastFunc executor.Registered
-	input    []byte              // the argument of the task being decoded
-	decode   func(ptr any) error // decodes input; made once
+// serverUnit is one Task or Batch frame being run.
+type serverUnit struct {
+	jobs []serverJob // in increasing ID order, as the parent numbers them
 }
 
 type serverJob struct {
 	ipc.Task
-	why ipc.Reason // why the parent cancelled it, or 0; under mu
-	ctx *taskCtx   // while it runs
+	ctx taskCtx
 }
 
-// flushAt is how many bytes of results the worker buffers before writing them out in the
+// runner is what a goroutine running tasks owns: its answer buffer and the Calls of the
+// functions it ran.
+type runner struct {
+	buf   []byte
+	calls map[string]backend.Call
+	name  string       // the function of the last task
+	call  backend.Call // and its Call
+	input []byte       // the argument being decoded
+	dec   func(any) error
+	enc   func(any) error
+	err   error // of the last encode
+	mark  int   // where the answer of the task running starts in buf
+	s     *server
+}
+
+// flushAt is how many bytes of answers the worker buffers before writing them out in the
 // middle of a batch.
 const flushAt = 64 << 10
 
 func newServer(in io.Reader, out io.Writer, codec ipc.Codec, maxFrame int) *server {
-	s := &server{in: in, out: out, codec: codec, maxFrame: maxFrame}
-	s.cond.L = &s.mu
-	s.decode = func(ptr any) error {
-		if err := s.codec.Decode(s.input, ptr); err != nil {
+	return &server{r: ipc.NewReader(in, maxFrame), out: out, codec: codec, maxFrame: maxFrame, exit: make(chan int, 1)}
+}
+
+// serve serves until the parent says shut down, and returns the exit code.
+func (s *server) serve() int {
+	s.reading = true
+	go s.loop(s.newRunner())
+	return <-s.exit
+}
+
+func (s *server) newRunner() *runner {
+	r := &runner{s: s, calls: map[string]backend.Call{}}
+	r.dec = func(ptr any) error {
+		if err := s.codec.Decode(r.input, ptr); err != nil {
 			return &decodeError{err}
 		}
 		return nil
 	}
-	return s
+	r.enc = r.encode
+	return r
 }
 
-func (s *server) serve() int {
-	go s.readLoop()
+// loop holds the reader role: it reads frames, and runs the units it reads. It returns
+// when another goroutine took the role over while it ran a unit.
+func (s *server) loop(r *runner) {
 	for {
-		j, ok := s.next()
-		if !ok {
-			return 0
-		}
-		s.run(j)
-		if len(s.buf) >= flushAt {
-			s.flush()
-		}
-	}
-}
-
-// next returns the next task, flushing results before it waits; false means shut down.
-func (s *server) next() (*serverJob, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.running = nil
-	for len(s.queue) == 0 {
-		if len(s.buf) > 0 {
-			s.mu.Unlock()
-			s.flush()
-			s.mu.Lock()
-			continue
-		}
-		if s.shutdown {
-			return nil, false
-		}
-		s.cond.Wait()
-	}
-	j := s.queue[0]
-	s.queue[0] = nil
-	s.queue = s.queue[1:]
-	s.running = j
-	if j.why == 0 {
-		j.ctx = newTaskCtx(j.Deadline)
-	}
-	return j, true
-}
-
-func (s *server) flush() {
-	if _, err := s.out.Write(s.buf); err != nil {
-		os.Exit(workerFatal("writing results: %v", err)) // the parent is gone
-	}
-	s.buf = s.buf[:0]
-}
-
-// readLoop reads the parent's frames. The end of its pipe means the parent is gone: the
-// worker exits at once, whatever is running.
-func (s *server) readLoop() {
-	r := ipc.NewReader(s.in, s.maxFrame)
-	for {
-		kind, body, err := r.Next()
+		kind, body, err := s.r.Next()
 		if err == io.EOF {
-			os.Exit(0)
-		}
-		if err == nil {
-			err = s.handle(kind, body)
+			os.Exit(0) // the parent is gone: exit at once, whatever is running
 		}
 		if err != nil {
 			os.Exit(workerFatal("reading from parent: %v", err))
 		}
-	}
-}
-
-func (s *server) handle(kind ipc.Kind, body []byte) error {
-	switch kind {
-	case ipc.KindTask:
-		t, err := ipc.DecodeTask(append([]byte(nil), body...))
-		if err == nil {
-			s.push([]serverJob{{Task: t}})
-		}
-		return err
-	case ipc.KindBatch:
-		var jobs []serverJob
-		err := ipc.DecodeBatch(append([]byte(nil), body...), func(t ipc.Task) error {
-			jobs = append(jobs, serverJob{Task: t})
-			return nil
-		})
-		if err == nil {
-			s.push(jobs)
-		}
-		return err
-	case ipc.KindCancel:
-		id, why, err := ipc.DecodeCancel(body)
-		if err == nil {
+		switch kind {
+		case ipc.KindTask, ipc.KindBatch:
+			u, err := s.decodeUnit(kind, body)
+			if err != nil {
+				os.Exit(workerFatal("reading from parent: %v", err))
+			}
+			if !s.runUnit(r, u) {
+				return
+			}
+		case ipc.KindCancel:
+			id, why, err := ipc.DecodeCancel(body)
+			if err != nil {
+				os.Exit(workerFatal("reading from parent: %v", err))
+			}
 			s.cancel(id, why)
+		case ipc.KindShutdown:
+			s.exit <- 0
+			return
+		default:
+			os.Exit(workerFatal("reading from parent: %v", fmt.Errorf("%w: unexpected %v frame", ipc.ErrCorrupt, kind)))
 		}
-		return err
-	case ipc.KindShutdown:
-		s.mu.Lock()
-		s.shutdown = true
-		s.cond.Broadcast()
-		s.mu.Unlock()
+	}
+}
+
+// decodeUnit copies the tasks of a frame out of the reader's buffer.
+func (s *server) decodeUnit(kind ipc.Kind, body []byte) (*serverUnit, error) {
+	body = slices.Clone(body)
+	if kind == ipc.KindTask {
+		t, err := ipc.DecodeTask(body)
+		if err != nil {
+			return nil, err
+		}
+		u := &serverUnit{jobs: []serverJob{{Task: t}}}
+		u.jobs[0].ctx.init(s, t.Deadline)
+		return u, nil
+	}
+	u := &serverUnit{jobs: make([]serverJob, 0, ipc.BatchLen(body))}
+	err := ipc.DecodeBatch(body, func(t ipc.Task) error {
+		u.jobs = append(u.jobs, serverJob{Task: t})
 		return nil
+	})
+	for i := range u.jobs {
+		u.jobs[i].ctx.init(s, u.jobs[i].Deadline)
 	}
-	return fmt.Errorf("%w: unexpected %v frame", ipc.ErrCorrupt, kind)
+	return u, err
 }
 
-func (s *server) push(jobs []serverJob) {
+// runUnit runs u with the reader role given up, and reports whether this goroutine
+// takes the role back (false: another goroutine took it over meanwhile).
+func (s *server) runUnit(r *runner, u *serverUnit) bool {
 	s.mu.Lock()
-	for i := range jobs {
-		s.queue = append(s.queue, &jobs[i])
-	}
-	s.cond.Signal()
+	s.cur, s.reading = u, false
 	s.mu.Unlock()
+	r.run(u)
+	return s.unitDone(r, u)
 }
 
-// cancel cancels task id: its ctx if it runs, or the task itself if it waits.
-func (s *server) cancel(id uint64, why ipc.Reason) {
+// unitDone clears u, run by r, and reports whether r's goroutine takes the reader role
+// back (false: another goroutine took it over meanwhile, and r is spare).
+func (s *server) unitDone(r *runner, u *serverUnit) bool {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	j := s.running
-	if j == nil || j.ID != id {
-		j = nil
-		for _, q := range s.queue {
-			if q.ID == id {
-				j = q
+	if s.cur == u {
+		s.cur = nil
+	}
+	if s.reading {
+		s.spare = r
+		return false
+	}
+	s.reading = true
+	return true
+}
+
+// takeOver gives the reader role to a new goroutine if nobody holds it: a running task
+// looked at its ctx, so Cancel frames must be read while it runs.
+func (s *server) takeOver() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.reading {
+		return
+	}
+	s.reading = true
+	r := s.spare
+	s.spare = nil
+	if r == nil {
+		r = s.newRunner()
+	}
+	go s.loop(r)
+}
+
+// cancel cancels task id of the unit being run: its ctx if it runs, or the task itself if
+// it waits.
+func (s *server) cancel(id uint64, why ipc.Reason) {
+	s.mu.Lock()
+	u := s.cur
+	s.mu.Unlock()
+	if u == nil {
+		return
+	}
+	i := sort.Search(len(u.jobs), func(i int) bool { return u.jobs[i].ID >= id })
+	if i < len(u.jobs) && u.jobs[i].ID == id {
+		u.jobs[i].ctx.cancelBy(why)
+	}
+}
+
+// run runs the tasks of u one after another, writing their answers out at the end (and
+// every flushAt bytes on the way).
+func (r *runner) run(u *serverUnit) {
+	for i := range u.jobs {
+		r.runJob(&u.jobs[i])
+		if len(r.buf) >= flushAt {
+			r.flush()
+		}
+	}
+	r.flush()
+}
+
+// runJob runs one task and appends its answer. A task that calls runtime.Goexit ends
+// this goroutine; the deferred call answers for it and hands the rest of the unit and the
+// reader role to a new goroutine.
+func (r *runner) runJob(j *serverJob) {
+	if why := j.ctx.reason(); why != 0 { // cancelled before it started
+		j.ctx.release()
+		r.buf = ipc.AppendError(r.buf, wireError(j.ID, reasonErr(why), why))
+		return
+	}
+	r.mark = len(r.buf)
+	returned := false
+	defer func() {
+		if !returned {
+			r.buf = r.buf[:r.mark]
+			r.answer(j, executor.ErrGoexit)
+			go r.s.resume(r)
+		}
+	}()
+	err := r.invoke(j)
+	returned = true
+	r.answer(j, err)
+}
+
+// answer appends the answer of j, whose result is already in the buffer if err is nil.
+func (r *runner) answer(j *serverJob, err error) {
+	why := j.ctx.release()
+	if err != nil {
+		r.buf = ipc.AppendError(r.buf, wireError(j.ID, err, why))
+	}
+}
+
+// resume goes on after a task's runtime.Goexit ended the goroutine that ran it: it runs
+// what is left of the unit, then reads on.
+func (s *server) resume(r *runner) {
+	s.mu.Lock()
+	u := s.cur
+	s.mu.Unlock()
+	next := -1
+	if u != nil {
+		for i := range u.jobs {
+			if !u.jobs[i].ctx.isReleased() {
+				next = i
 				break
 			}
 		}
 	}
-	if j == nil || j.why != 0 {
+	if next >= 0 {
+		r.run(&serverUnit{jobs: u.jobs[next:]})
+	} else {
+		r.flush()
+	}
+	if s.unitDone(r, u) {
+		s.loop(r)
+	}
+}
+
+// invoke runs j's function, appending its result to the buffer on success.
+func (r *runner) invoke(j *serverJob) error {
+	if j.Func != r.name || r.call == nil {
+		c, ok := r.calls[j.Func]
+		if !ok {
+			f, found := backend.Lookup(j.Func)
+			if !found {
+				return fmt.Errorf("%w: %q is not registered in worker %d", executor.ErrUnknownFunc, j.Func, os.Getpid())
+			}
+			c = f.NewCall()
+			r.calls[j.Func] = c
+		}
+		r.name, r.call = j.Func, c
+	}
+	r.input = j.Input
+	r.err = nil
+	mark := len(r.buf)
+	var start int
+	r.buf, start = ipc.BeginResult(r.buf, j.ID)
+	err := r.call.Run(&j.ctx, r.dec, r.enc)
+	r.input = nil
+	if err != nil {
+		r.buf = r.buf[:mark]
+		if r.err != nil && err == r.err {
+			return fmt.Errorf("%w: %w", errEncode, err)
+		}
+		return err
+	}
+	if n := ipc.FrameLen(r.buf, start); n > r.s.maxFrame {
+		r.buf = r.buf[:mark]
+		return fmt.Errorf("%w: result of %d bytes is over the frame limit of %d bytes", errEncode, n, r.s.maxFrame)
+	}
+	r.buf = ipc.EndFrame(r.buf, start)
+	return nil
+}
+
+// encode appends the result to the frame begun in the buffer.
+func (r *runner) encode(ptr any) error {
+	b, err := r.s.codec.Append(r.buf, ptr)
+	if err != nil {
+		r.err = err
+		return err
+	}
+	r.buf = b
+	return nil
+}
+
+func (r *runner) flush() {
+	if len(r.buf) == 0 {
 		return
 	}
-	j.why = why
-	if j.ctx != nil {
-		j.ctx.cancel(reasonErr(why))
+	if _, err := r.s.out.Write(r.buf); err != nil {
+		os.Exit(workerFatal("writing results: %v", err)) // the parent is gone
+	}
+	r.buf = r.buf[:0]
+	if cap(r.buf) > 1<<20 {
+		r.buf = nil
 	}
 }
 
@@ -200,52 +342,10 @@ func reasonErr(why ipc.Reason) error {
 type decodeError struct{ err error }
 
 func (e *decodeError) Error() string { return "decoding the argument: " + e.err.Error() }
+func (e *decodeError) Unwrap() error { return e.err }
 
-// run runs one task and appends its answer to the buffer.
-func (s *server) run(j *serverJob) {
-	var out any
-	var err error
-	if j.ctx == nil { // cancelled before it started
-		err = reasonErr(j.why)
-	} else {
-		out, err = s.invoke(j)
-		j.ctx.release()
-	}
-	if err != nil {
-		s.mu.Lock()
-		why := j.why
-		s.mu.Unlock()
-		s.buf = ipc.AppendError(s.buf, wireError(j.ID, err, why))
-		return
-	}
-	s.appendResult(j.ID, out)
-}
-
-func (s *server) invoke(j *serverJob) (any, error) {
-	if j.Func != s.lastName || s.lastFunc == nil {
-		f, ok := executor.Lookup(j.Func)
-		if !ok {
-			return nil, fmt.Errorf("%w: %q is not registered in worker %d", executor.ErrUnknownFunc, j.Func, os.Getpid())
-		}
-		s.lastName, s.lastFunc = j.Func, f
-	}
-	s.input = j.Input
-	return s.lastFunc.Invoke(j.ctx, s.decode)
-}
-
-func (s *server) appendResult(id uint64, v any) {
-	mark := len(s.buf)
-	b, start := ipc.BeginResult(s.buf, id)
-	b, err := s.codec.Append(b, v)
-	if err == nil && ipc.FrameLen(b, start) > s.maxFrame {
-		err = fmt.Errorf("result of %d bytes is over the frame limit of %d bytes", ipc.FrameLen(b, start), s.maxFrame)
-	}
-	if err != nil {
-		s.buf = ipc.AppendError(b[:mark], ipc.Error{ID: id, Kind: ipc.ErrCodec, Message: "encoding the result: " + err.Error()})
-		return
-	}
-	s.buf = ipc.EndFrame(b, start)
-}
+// errEncode marks a result that did not encode.
+var errEncode = errors.New("encoding the result")
 
 // wireError turns a task's error into its wire form; why is the parent's cancel reason.
 func wireError(id uint64, err error, why ipc.Reason) ipc.Error {
@@ -256,6 +356,8 @@ func wireError(id uint64, err error, why ipc.Reason) ipc.Error {
 	case errors.As(err, &pe):
 		e.Kind, e.Message, e.Stack = ipc.ErrPanic, fmt.Sprint(pe.Value), pe.Stack
 	case errors.As(err, &de):
+		e.Kind = ipc.ErrCodec
+	case errors.Is(err, errEncode):
 		e.Kind = ipc.ErrCodec
 	case errors.Is(err, executor.ErrUnknownFunc):
 		e.Kind = ipc.ErrUnknown

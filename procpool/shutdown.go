@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
 )
 
@@ -15,7 +16,7 @@ import (
 // returns. Once it returns, no process, goroutine or file descriptor of the pool remains.
 // It is safe to call more than once.
 func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) error {
-	cfg := executor.ShutdownOptions(opts...)
+	cfg := backend.ShutdownOptions(opts...)
 	p.mu.Lock()
 	var exits []*worker
 	if !p.closed {

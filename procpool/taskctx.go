@@ -3,35 +3,47 @@ package procpool
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"github.com/dualpool/dualpool/ipc"
 )
 
 // taskCtx is the ctx of a task in a worker: cancelled by the parent's Cancel frame or by
-// its deadline. It makes its Done channel only when asked, so a task that never looks at
-// its ctx costs one small allocation (context.WithCancel costs several).
+// its deadline. It costs nothing until the task looks at it: its Done channel and its
+// deadline's timer are made when first asked for, and only a task that looks (Done, Err,
+// or a context derived from it) makes the worker read the parent's frames while it runs
+// (server.takeOver). It implements the AfterFunc hook of package context, so contexts
+// derived from it (context.WithTimeout in a task) start no goroutine each.
 type taskCtx struct {
-	deadline time.Time
-	timer    *time.Timer
+	s        *server
+	deadline int64 // Unix nanoseconds, 0 for none
+	watched  atomic.Bool
 
-	mu   sync.Mutex
-	done chan struct{}
-	err  error
+	mu       sync.Mutex
+	done     chan struct{}
+	err      error
+	why      ipc.Reason // why the parent cancelled it, or 0
+	released bool       // its task is over
+	timer    *time.Timer
+	afters   []*afterFunc
 }
+
+type afterFunc struct{ f func() }
 
 var _ context.Context = (*taskCtx)(nil)
 
-func newTaskCtx(deadline int64) *taskCtx {
-	c := &taskCtx{}
-	if deadline != 0 {
-		c.deadline = time.Unix(0, deadline)
-		c.timer = time.AfterFunc(time.Until(c.deadline), func() { c.cancel(context.DeadlineExceeded) })
+func (c *taskCtx) init(s *server, deadline int64) { c.s, c.deadline = s, deadline }
+
+func (c *taskCtx) Deadline() (time.Time, bool) {
+	if c.deadline == 0 {
+		return time.Time{}, false
 	}
-	return c
+	return time.Unix(0, c.deadline), true
 }
 
-func (c *taskCtx) Deadline() (time.Time, bool) { return c.deadline, !c.deadline.IsZero() }
-
 func (c *taskCtx) Done() <-chan struct{} {
+	c.watch()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.done == nil {
@@ -40,21 +52,87 @@ func (c *taskCtx) Done() <-chan struct{} {
 			close(c.done)
 		}
 	}
+	c.armLocked()
 	return c.done
 }
 
 func (c *taskCtx) Err() error {
+	c.watch()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.err == nil && c.deadline != 0 && time.Now().UnixNano() >= c.deadline {
+		c.cancelLocked(context.DeadlineExceeded)
+	}
 	return c.err
 }
 
 func (c *taskCtx) Value(any) any { return nil }
 
-// cancel ends the ctx with err, once.
-func (c *taskCtx) cancel(err error) {
+// AfterFunc is the hook that context.AfterFunc and derived contexts use: f runs in its
+// own goroutine once the ctx is done, unless stop is called first.
+func (c *taskCtx) AfterFunc(f func()) (stop func() bool) {
+	c.watch()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if c.err != nil {
+		go f()
+		return func() bool { return false }
+	}
+	a := &afterFunc{f}
+	c.afters = append(c.afters, a)
+	c.armLocked()
+	return func() bool {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		for i, x := range c.afters {
+			if x == a {
+				c.afters = append(c.afters[:i], c.afters[i+1:]...)
+				return true
+			}
+		}
+		return false
+	}
+}
+
+// watch makes sure that someone reads the parent's frames while this task runs.
+func (c *taskCtx) watch() {
+	if !c.watched.Load() {
+		c.watched.Store(true)
+		c.s.takeOver()
+	}
+}
+
+// armLocked starts the deadline's timer, once someone waits for the ctx.
+func (c *taskCtx) armLocked() {
+	if c.deadline == 0 || c.timer != nil || c.err != nil {
+		return
+	}
+	c.timer = time.AfterFunc(time.Until(time.Unix(0, c.deadline)), func() {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		c.cancelLocked(context.DeadlineExceeded)
+	})
+}
+
+// cancelBy records the parent's Cancel frame and cancels the ctx, unless its task is over.
+func (c *taskCtx) cancelBy(why ipc.Reason) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.released || c.why != 0 {
+		return
+	}
+	c.why = why
+	c.cancelLocked(reasonErr(why))
+}
+
+// reason returns why the parent cancelled the task, or 0.
+func (c *taskCtx) reason() ipc.Reason {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.why
+}
+
+func (c *taskCtx) cancelLocked(err error) {
 	if c.err != nil {
 		return
 	}
@@ -62,12 +140,27 @@ func (c *taskCtx) cancel(err error) {
 	if c.done != nil {
 		close(c.done)
 	}
+	for _, a := range c.afters {
+		go a.f()
+	}
+	c.afters = nil
 }
 
-// release stops the deadline timer once the task is over.
-func (c *taskCtx) release() {
+// release ends the ctx once its task is over and returns why the parent cancelled it, if
+// it did.
+func (c *taskCtx) release() ipc.Reason {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.released = true
 	if c.timer != nil {
 		c.timer.Stop()
 	}
-	c.cancel(context.Canceled)
+	c.cancelLocked(context.Canceled)
+	return c.why
+}
+
+func (c *taskCtx) isReleased() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.released
 }

@@ -3,6 +3,7 @@ package threadpool
 import (
 	"sync/atomic"
 
+	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
 )
 
@@ -66,7 +67,7 @@ func (c *counters) addTo(s *executor.Stats) {
 }
 
 // run runs t, or resolves it as halt says, and counts the outcome in c.
-func (p *Pool) run(c *counters, t executor.Task) {
+func (p *Pool) run(c *counters, t backend.Task) {
 	switch p.halt.Load() {
 	case haltCancel:
 		if t.Discard(executor.ErrShutdown) {

@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
 )
 
@@ -80,12 +81,12 @@ func Go[T any](ctx context.Context, p *Pool, fn func(context.Context) (T, error)
 }
 
 // Execute implements [executor.Executor]; programs use [executor.Submit].
-func (p *Pool) Execute(ctx context.Context, t executor.Task) error {
+func (p *Pool) Execute(ctx context.Context, t backend.Task) error {
 	return p.enqueue(ctx, item{task: t})
 }
 
 // ExecuteBatch implements [executor.Executor]: one worker runs the batch in order.
-func (p *Pool) ExecuteBatch(ctx context.Context, batch []executor.Task) error {
+func (p *Pool) ExecuteBatch(ctx context.Context, batch []backend.Task) error {
 	if len(batch) == 0 {
 		return nil
 	}

@@ -1,11 +1,11 @@
 package threadpool
 
-import "github.com/dualpool/dualpool/executor"
+import "github.com/dualpool/dualpool/backend"
 
 // item is one entry of the pool's queue: a task, or a batch from Map's Chunk.
 type item struct {
-	task  executor.Task
-	batch []executor.Task
+	task  backend.Task
+	batch []backend.Task
 }
 
 func (it item) size() int {

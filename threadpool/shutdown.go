@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
 )
 
@@ -14,7 +15,7 @@ import (
 // running ones are left to finish on their own — a goroutine cannot be killed — and
 // Shutdown returns ctx's error. It is safe to call more than once.
 func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) error {
-	cfg := executor.ShutdownOptions(opts...)
+	cfg := backend.ShutdownOptions(opts...)
 	p.mu.Lock()
 	if !p.closed {
 		p.closed = true

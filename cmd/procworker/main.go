@@ -14,7 +14,7 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/backend"
 	_ "github.com/dualpool/dualpool/internal/workloads" // registers the functions served
 	"github.com/dualpool/dualpool/procpool"
 )
@@ -22,7 +22,7 @@ import (
 func main() {
 	procpool.ServeIfWorker()
 	fmt.Fprintln(os.Stderr, "procworker is a dualpool worker; start it with procpool.WithCommand. It serves:")
-	for _, name := range executor.Names() {
+	for _, name := range backend.Names() {
 		fmt.Fprintln(os.Stderr, "  "+name)
 	}
 	os.Exit(2)

@@ -10,7 +10,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/internal/workloads"
 )
 
@@ -56,7 +56,7 @@ func TestNamesRegistered(t *testing.T) {
 		"workloads.fatal_error", "workloads.hang", "workloads.leak", "workloads.hold",
 		"workloads.noise", "workloads.large_result", "workloads.echo", "workloads.pid",
 		"workloads.getenv", "workloads.fail"} {
-		if _, ok := executor.Lookup(name); !ok {
+		if _, ok := backend.Lookup(name); !ok {
 			t.Errorf("Lookup(%q) = false; want true", name)
 		}
 	}

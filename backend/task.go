@@ -1,0 +1,52 @@
+package backend
+
+import "context"
+
+// Task is one submitted call with its types erased, as a backend sees it. Package
+// executor creates Tasks ([executor.Submit], [executor.Map]); backends call their methods.
+// See the package documentation for the contract.
+type Task interface {
+	// Context is the ctx the task was submitted with: its parent. A backend that runs
+	// the task elsewhere forwards its deadline and cancellation.
+	Context() context.Context
+
+	// Func is the registered name of the function, or "" for a closure that can only
+	// run in this process.
+	Func() string
+
+	// Input is a pointer to the argument (*In), for a backend that encodes it. The
+	// codecs of package ipc encode a pointer as the value it points to.
+	Input() any
+
+	// Start moves the task from Pending to Running and reports whether it should run.
+	// False means it was cancelled meanwhile (and is already resolved): drop it.
+	Start() bool
+
+	// Run calls the function in this goroutine, recovering a panic into
+	// *executor.PanicError (and a runtime.Goexit into executor.ErrGoexit, after which
+	// the goroutine still exits), and resolves the task with its result. If count is not
+	// nil it is called once, in Run's goroutine, with the task's error (nil for a
+	// success) just before the task is resolved, so that a backend's counters (and its
+	// idea of which worker is free) are up to date when the Future's waiters wake.
+	Run(count func(err error))
+
+	// Finish resolves the task with a result produced elsewhere: decode is called with a
+	// pointer to the result's storage (*Out, zeroed) and fills it; a decoding failure is
+	// the task's error.
+	Finish(decode func(out any) error)
+
+	// Fail resolves the task with err.
+	Fail(err error)
+
+	// Discard resolves a task that has not started as cancelled because of cause, and
+	// reports whether it did so (false: it had started or was already resolved).
+	Discard(cause error) bool
+}
+
+// Batcher is implemented by a backend that can dispatch several tasks as one unit, as
+// executor.Map's chunks ask: a goroutine pool runs them one after another on one worker,
+// a process pool sends them in one message. Map finds it by type assertion. Each task
+// still resolves on its own; on an error none was taken.
+type Batcher interface {
+	ExecuteBatch(ctx context.Context, batch []Task) error
+}
