@@ -4,6 +4,12 @@
 // host reports it by its error type, the plugin process is replaced, and both pools keep
 // serving. The binaries are pinned by their SHA-256 and talk over mutual TLS.
 //
+//	go run ./examples/plugins
+//
+// builds the two plugins into a temporary directory with the go command first (the host
+// does it itself, and removes them when it ends). Built ahead, they are found next to
+// the host, or in -dir:
+//
 //	go build -o /tmp/plugins/ ./examples/plugins/...  # the host and both plugins
 //	/tmp/plugins/plugins
 package main
@@ -28,12 +34,16 @@ import (
 )
 
 func main() {
-	exe, _ := os.Executable()
-	dir := flag.String("dir", filepath.Dir(exe), "the directory of the goodplugin and thirdparty binaries")
+	dir := flag.String("dir", "", "the directory of the goodplugin and thirdparty binaries (default: next to this program, or built into a temporary directory)")
 	timeout := flag.Duration("timeout", 500*time.Millisecond, "the deadline of each thumbnail task")
 	grace := flag.Duration("grace", 200*time.Millisecond, "how long a task may run past its deadline before its plugin is killed")
 	flag.Parse()
-	if err := run(*dir, *timeout, *grace); err != nil {
+	pluginsDir, cleanup, err := pluginDir(*dir, os.Stderr)
+	if err == nil {
+		err = run(pluginsDir, *timeout, *grace)
+		cleanup()
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "plugins:", err)
 		os.Exit(1)
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -16,19 +15,11 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
+// TestPlugins runs the host as go run ./examples/plugins does: built alone into a
+// temporary directory, with no plugin binaries beside it, so that it builds them itself.
 func TestPlugins(t *testing.T) {
 	host := exampletest.Build(t)
-	dir := t.TempDir()
-	for _, plugin := range []string{"goodplugin", "thirdparty"} {
-		args := []string{"build", "-o", filepath.Join(dir, plugin)}
-		if raceEnabled {
-			args = append(args, "-race")
-		}
-		if out, err := exec.Command("go", append(args, "./"+plugin)...).CombinedOutput(); err != nil {
-			t.Fatalf("go %v: %v\n%s", args, err, out)
-		}
-	}
-	out := exampletest.MustRun(t, host, "-dir", dir, "-timeout", "1s", "-grace", "200ms")
+	out := exampletest.MustRun(t, host, "-timeout", "1s", "-grace", "200ms")
 
 	// Every outcome in order, each failure by its type; the good plugin's pool is never
 	// touched, the third-party one restarts a process per death and serves on.
@@ -52,7 +43,16 @@ count("and the good plugin never noticed") = 6
 			t.Errorf("stderr lacks %q:\n%s", s, out.Stderr)
 		}
 	}
-	// No plugin process outlives the host.
+	// The plugins were built into a directory of their own, which is gone with the host,
+	// and no plugin process outlives it.
+	_, after, ok := strings.Cut(out.Stderr, "plugins: building goodplugin and thirdparty into ")
+	dir, _, _ := strings.Cut(after, "\n")
+	if !ok || !filepath.IsAbs(dir) {
+		t.Fatalf("stderr does not say where the plugins were built:\n%s", out.Stderr)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("the plugins' directory %s outlives the host: %v", dir, err)
+	}
 	deadline := time.Now().Add(exampletest.OrphanTimeout)
 	for {
 		left := pluginProcesses(dir)
@@ -66,7 +66,8 @@ count("and the good plugin never noticed") = 6
 	}
 }
 
-// pluginProcesses returns the pids of live processes whose binary is in dir.
+// pluginProcesses returns the pids of live processes whose binary is in dir (or was:
+// the link of a removed binary ends in " (deleted)", which leaves its directory as it is).
 func pluginProcesses(dir string) []int {
 	entries, _ := os.ReadDir("/proc")
 	var pids []int
