@@ -12,6 +12,7 @@ import (
 
 	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/fifo"
 )
 
 // Pool is a goroutine pool. Make one with [New]; it is safe for concurrent use.
@@ -20,14 +21,14 @@ type Pool struct {
 	labels context.Context // carries the pool's pprof labels; its workers' base ctx
 
 	mu      sync.Mutex
-	queue   queue         // tasks waiting for a worker
-	idle    int           // workers waiting on handoff that no task has claimed yet
-	workers int           // live workers
-	closed  bool          // Shutdown was called
-	broken  error         // why the pool is broken, or nil
-	space   chan struct{} // closed and replaced when the queue frees room
-	waiters int           // submitters waiting on space
-	drained chan struct{} // closed when closed and no worker is left
+	queue   *fifo.Queue[item] // tasks waiting for a worker, weighed by their size
+	idle    int               // workers waiting on handoff that no task has claimed yet
+	workers int               // live workers
+	closed  bool              // Shutdown was called
+	broken  error             // why the pool is broken, or nil
+	space   chan struct{}     // closed and replaced when the queue frees room
+	waiters int               // submitters waiting on space
+	drained chan struct{}     // closed when closed and no worker is left
 
 	// handoff carries tasks to idle workers. Each send is matched by a claim on idle
 	// made under mu, so it never blocks; its capacity is the worker maximum.
@@ -64,6 +65,7 @@ func New(opts ...Option) (*Pool, error) {
 	}
 	p := &Pool{
 		cfg:     cfg,
+		queue:   fifo.New(item.size),
 		labels:  pprof.WithLabels(context.Background(), pprof.Labels("dualpool.pool", cfg.name)),
 		space:   make(chan struct{}),
 		drained: make(chan struct{}),
@@ -112,8 +114,8 @@ func (p *Pool) enqueue(ctx context.Context, it item) error {
 			c := newCounters(p)
 			p.live[c] = struct{}{}
 			go p.worker(c, it)
-		case p.cfg.queueSize < 0 || p.queue.len() < p.cfg.queueSize:
-			p.queue.push(it)
+		case p.cfg.queueSize < 0 || p.queue.Len() < p.cfg.queueSize:
+			p.queue.Push(it)
 		case p.cfg.nonBlocking:
 			p.mu.Unlock()
 			return executor.ErrQueueFull
@@ -182,7 +184,7 @@ func (p *Pool) initialize() (err error) {
 func (p *Pool) plan(c *counters) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if it, ok := p.queue.pop(); ok {
+	if it, ok := p.queue.Pop(); ok {
 		if p.waiters > 0 {
 			p.wakeSubmittersLocked()
 		}
@@ -254,7 +256,7 @@ func (p *Pool) breakPool(c *counters, cause error, first item) {
 		p.broken = fmt.Errorf("%w: threadpool %s: initializer: %w", executor.ErrPoolBroken, p.cfg.name, cause)
 		p.halt.Store(haltBroken)
 	}
-	queued := p.queue.takeAll()
+	queued := p.queue.TakeAll()
 	p.wakeSubmittersLocked()
 	p.mu.Unlock()
 	p.cfg.logger.Error("threadpool: initializer failed; pool is broken", "pool", p.cfg.name, "err", cause)

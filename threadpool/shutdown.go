@@ -25,7 +25,7 @@ func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) er
 			close(p.drained)
 		}
 		p.cfg.logger.Debug("threadpool: shutting down", "pool", p.cfg.name,
-			"queued", p.queue.tasks, "cancelPending", cfg.CancelPending)
+			"queued", p.queue.Weight(), "cancelPending", cfg.CancelPending)
 	}
 	p.mu.Unlock()
 	if cfg.CancelPending {
@@ -44,7 +44,7 @@ func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) er
 func (p *Pool) cancelQueued() {
 	p.halt.CompareAndSwap(haltNone, haltCancel)
 	p.mu.Lock()
-	queued := p.queue.takeAll()
+	queued := p.queue.TakeAll()
 	p.mu.Unlock()
 	for _, it := range queued {
 		p.runItem(p.shared, it) // discards each task: halt is set
@@ -59,7 +59,7 @@ func (p *Pool) Stats() executor.Stats {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	s := p.retired
-	s.Submitted, s.Queued, s.Workers = p.submitted, p.queue.tasks, p.workers
+	s.Submitted, s.Queued, s.Workers = p.submitted, p.queue.Weight(), p.workers
 	for c := range p.live {
 		c.addTo(&s)
 	}

@@ -1,0 +1,17 @@
+package threadpool
+
+import "github.com/dualpool/dualpool/backend"
+
+// item is one entry of the pool's queue: a task, or a batch from Map's Chunk.
+type item struct {
+	task  backend.Task
+	batch []backend.Task
+}
+
+// size is the number of tasks in it: the queue's weight of it.
+func (it item) size() int {
+	if it.task != nil {
+		return 1
+	}
+	return len(it.batch)
+}
