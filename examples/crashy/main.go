@@ -6,6 +6,10 @@
 // On a threadpool the same tasks would end the program at the first os.Exit, kill or fatal
 // error, and nothing could stop the hang: that is what the process pool is for.
 //
+// What the workers write to stderr (the exit's message, the fatal error's goroutine dump)
+// goes to a file, named on the last line, so that the report reads on its own; the
+// line of it that says why a worker died is quoted in the report too.
+//
 //	go run ./examples/crashy
 package main
 
@@ -18,6 +22,7 @@ import (
 	"os/signal"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/dualpool/dualpool/executor"
@@ -85,16 +90,17 @@ func main() {
 	workers := flag.Int("workers", 2, "how many worker processes")
 	timeout := flag.Duration("timeout", 500*time.Millisecond, "the deadline of the task that hangs, from its submission")
 	grace := flag.Duration("grace", 200*time.Millisecond, "how long a task may run past its deadline before its worker is killed")
+	stderrPath := flag.String("stderr", "", "write the workers' stderr to `FILE` (default: a new file in the temporary directory)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, *workers, *timeout, *grace); err != nil {
+	if err := run(ctx, *workers, *timeout, *grace, *stderrPath); err != nil {
 		fmt.Fprintln(os.Stderr, "crashy:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, workers int, timeout, grace time.Duration) error {
+func run(ctx context.Context, workers int, timeout, grace time.Duration, stderrPath string) error {
 	jobs := []job{
 		{name: "square(7)", f: square, in: 7},
 		{name: "refuse(7)", f: refuse, in: 7},
@@ -106,7 +112,14 @@ func run(ctx context.Context, workers int, timeout, grace time.Duration) error {
 		{name: "square(12)", f: square, in: 12},
 	}
 
-	ex, err := procpool.New(procpool.WithWorkers(workers), procpool.WithKillGrace(grace))
+	workerStderr, err := createStderr(stderrPath)
+	if err != nil {
+		return err
+	}
+	defer workerStderr.Close() // after the pool's Close, which writes out the workers' last lines
+
+	ex, err := procpool.New(procpool.WithWorkers(workers), procpool.WithKillGrace(grace),
+		procpool.WithStderr(workerStderr))
 	if err != nil {
 		return err
 	}
@@ -148,7 +161,20 @@ func run(ctx context.Context, workers int, timeout, grace time.Duration) error {
 		return fmt.Errorf("the pool no longer serves: %w", err)
 	}
 	fmt.Printf("--- %d of %d tasks failed; the pool still serves: square(9) = %d ---\n", failed, len(jobs), v)
-	return ex.Close()
+	if err := ex.Close(); err != nil {
+		return err
+	}
+	fmt.Printf("The workers' stderr is in %s\n", workerStderr.Name())
+	return workerStderr.Close()
+}
+
+// createStderr creates the file for the workers' stderr: path, or a new file in the
+// temporary directory when path is "".
+func createStderr(path string) (*os.File, error) {
+	if path == "" {
+		return os.CreateTemp("", "crashy-workers-*.log")
+	}
+	return os.Create(path)
 }
 
 // describe says what kind of failure err is, from its type.
@@ -167,7 +193,7 @@ func describe(err error) string {
 	case errors.Is(err, executor.ErrCancelled):
 		return fmt.Sprintf("cancelled before it started: %v", err)
 	case errors.As(err, &exitErr) && exitErr.Signal != nil:
-		return fmt.Sprintf("*executor.WorkerExitError: the worker was killed by signal %q", exitErr.Signal)
+		return "*executor.WorkerExitError: the worker was killed by " + signalName(exitErr.Signal)
 	case errors.As(err, &exitErr):
 		return fmt.Sprintf("*executor.WorkerExitError: the worker exited with code %d; its stderr says %q",
 			exitErr.ExitCode, firstLine(exitErr.Stderr))
@@ -181,6 +207,19 @@ func withTimeout(ctx context.Context, d time.Duration) (context.Context, context
 		return context.WithTimeout(ctx, d)
 	}
 	return context.WithCancel(ctx)
+}
+
+// signalName names the signals these tasks die of as people write them.
+func signalName(s os.Signal) string {
+	switch s {
+	case syscall.SIGKILL:
+		return "SIGKILL"
+	case syscall.SIGABRT:
+		return "SIGABRT"
+	case syscall.SIGSEGV:
+		return "SIGSEGV"
+	}
+	return "signal " + s.String()
 }
 
 // firstLine returns the line of a worker's stderr tail that says why it died.
