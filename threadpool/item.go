@@ -15,3 +15,11 @@ func (it item) size() int {
 	}
 	return len(it.batch)
 }
+
+// tasks returns the tasks of it, in order.
+func (it item) tasks() []backend.Task {
+	if it.task != nil {
+		return []backend.Task{it.task}
+	}
+	return it.batch
+}

@@ -4,11 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime/debug"
 	"runtime/pprof"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
@@ -37,10 +35,10 @@ type Pool struct {
 	// halt is read by workers before each task: running, cancelling or broken.
 	halt atomic.Int32
 
-	submitted uint64                 // under mu
-	live      map[*counters]struct{} // each live worker's tallies, under mu
-	retired   executor.Stats         // the tallies of workers gone, under mu
-	shared    *counters              // for tasks resolved outside any worker
+	submitted uint64               // under mu
+	live      map[*worker]struct{} // each live worker, for its tally; under mu
+	retired   executor.Stats       // the tallies of workers gone, under mu
+	shared    tally                // for tasks resolved outside any worker
 }
 
 const (
@@ -70,8 +68,7 @@ func New(opts ...Option) (*Pool, error) {
 		space:   make(chan struct{}),
 		drained: make(chan struct{}),
 		handoff: make(chan item, cfg.maxWorkers),
-		live:    make(map[*counters]struct{}),
-		shared:  newCounters(nil),
+		live:    make(map[*worker]struct{}),
 	}
 	return p, nil
 }
@@ -110,10 +107,7 @@ func (p *Pool) enqueue(ctx context.Context, it item) error {
 			p.idle--
 			p.handoff <- it
 		case p.workers < p.cfg.maxWorkers:
-			p.workers++
-			c := newCounters(p)
-			p.live[c] = struct{}{}
-			go p.worker(c, it)
+			p.startWorkerLocked(it)
 		case p.cfg.queueSize < 0 || p.queue.Len() < p.cfg.queueSize:
 			p.queue.Push(it)
 		case p.cfg.nonBlocking:
@@ -143,114 +137,14 @@ func (p *Pool) enqueue(ctx context.Context, it item) error {
 	}
 }
 
-// worker runs first, then whatever the queue and the handoff bring, until the pool
-// shuts down or it has been idle for too long.
-func (p *Pool) worker(c *counters, first item) {
-	defer p.exit(c)
-	pprof.SetGoroutineLabels(p.labels)
-	if err := p.initialize(); err != nil {
-		p.breakPool(c, err, first)
-		return
-	}
-	var idle *time.Timer
-	if p.cfg.idleTimeout > 0 {
-		idle = time.NewTimer(p.cfg.idleTimeout)
-		defer idle.Stop()
-	}
-	for it, ok := first, true; ok; it, ok = p.next(c, idle) {
-		c.step = stepUnplanned
-		p.runItem(c, it)
-		if c.step == stepUnplanned { // no task ran to its end: plan now
-			p.plan(c)
-		}
-	}
-}
-
-// initialize runs the initializer, if any, turning a panic into a *executor.PanicError.
-func (p *Pool) initialize() (err error) {
-	if p.cfg.initializer == nil {
-		return nil
-	}
-	defer func() {
-		if v := recover(); v != nil {
-			err = &executor.PanicError{Value: v, Stack: debug.Stack()}
-		}
-	}()
-	return p.cfg.initializer(p.labels)
-}
-
-// plan decides what worker c does after its item: the head of the queue, or else wait
-// for the handoff (counted idle from now on), or exit when the pool is closed.
-func (p *Pool) plan(c *counters) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if it, ok := p.queue.Pop(); ok {
-		if p.waiters > 0 {
-			p.wakeSubmittersLocked()
-		}
-		c.step, c.nextItem = stepRun, it
-		return
-	}
-	if p.closed {
-		c.step = stepExit
-		return
-	}
-	p.idle++
-	c.step = stepWait
-}
-
-// next returns the worker's next item as planned, waiting for the handoff if need be. It
-// reports false when the worker should exit.
-func (p *Pool) next(c *counters, idle *time.Timer) (item, bool) {
-	switch c.step {
-	case stepRun:
-		it := c.nextItem
-		c.nextItem = item{}
-		return it, true
-	case stepExit:
-		return item{}, false
-	}
-	if idle == nil {
-		it, ok := <-p.handoff
-		return it, ok
-	}
-	idle.Reset(p.cfg.idleTimeout)
-	select {
-	case it, ok := <-p.handoff:
-		return it, ok
-	case <-idle.C:
-	}
-	p.mu.Lock()
-	if p.idle > 0 { // nobody claimed a worker: this one may go
-		p.idle--
-		p.mu.Unlock()
-		p.cfg.logger.Debug("threadpool: idle worker exits", "pool", p.cfg.name)
-		return item{}, false
-	}
-	p.mu.Unlock()
-	it, ok := <-p.handoff // a task has claimed this worker and is on its way
-	return it, ok
-}
-
 // wakeSubmittersLocked wakes every Submit waiting for room in the queue; each looks again.
 func (p *Pool) wakeSubmittersLocked() {
 	close(p.space)
 	p.space = make(chan struct{})
 }
 
-func (p *Pool) exit(c *counters) {
-	p.mu.Lock()
-	c.addTo(&p.retired)
-	delete(p.live, c)
-	p.workers--
-	if p.closed && p.workers == 0 {
-		close(p.drained)
-	}
-	p.mu.Unlock()
-}
-
 // breakPool records that an initializer failed and fails first and the queued tasks.
-func (p *Pool) breakPool(c *counters, cause error, first item) {
+func (p *Pool) breakPool(w *worker, cause error, first item) {
 	p.mu.Lock()
 	if p.broken == nil {
 		p.broken = fmt.Errorf("%w: threadpool %s: initializer: %w", executor.ErrPoolBroken, p.cfg.name, cause)
@@ -261,6 +155,26 @@ func (p *Pool) breakPool(c *counters, cause error, first item) {
 	p.mu.Unlock()
 	p.cfg.logger.Error("threadpool: initializer failed; pool is broken", "pool", p.cfg.name, "err", cause)
 	for _, it := range append(queued, first) {
-		p.runItem(c, it) // fails each task: halt is set
+		w.runItem(it) // fails each task: halt is set
 	}
+}
+
+// resolveHalted resolves t without running it when the pool is cancelling its queue or
+// broken, counting the outcome in c, and reports whether it did.
+func (p *Pool) resolveHalted(c *tally, t backend.Task) bool {
+	switch p.halt.Load() {
+	case haltCancel:
+		if t.Discard(executor.ErrShutdown) {
+			c.cancelled.Add(1)
+		}
+		return true
+	case haltBroken:
+		p.mu.Lock()
+		err := p.broken
+		p.mu.Unlock()
+		t.Fail(err)
+		c.failed.Add(1)
+		return true
+	}
+	return false
 }

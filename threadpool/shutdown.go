@@ -47,22 +47,11 @@ func (p *Pool) cancelQueued() {
 	queued := p.queue.TakeAll()
 	p.mu.Unlock()
 	for _, it := range queued {
-		p.runItem(p.shared, it) // discards each task: halt is set
+		for _, t := range it.tasks() {
+			p.resolveHalted(&p.shared, t) // discards t: halt is set
+		}
 	}
 }
 
 // Close shuts the pool down gracefully and waits for it without limit; see [Pool.Shutdown].
 func (p *Pool) Close() error { return p.Shutdown(context.Background()) }
-
-// Stats implements [executor.Executor].
-func (p *Pool) Stats() executor.Stats {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	s := p.retired
-	s.Submitted, s.Queued, s.Workers = p.submitted, p.queue.Weight(), p.workers
-	for c := range p.live {
-		c.addTo(&s)
-	}
-	p.shared.addTo(&s)
-	return s
-}

@@ -1,0 +1,194 @@
+package threadpool
+
+import (
+	"runtime/debug"
+	"runtime/pprof"
+	"time"
+
+	"github.com/dualpool/dualpool/backend"
+	"github.com/dualpool/dualpool/executor"
+)
+
+// worker is one goroutine of the pool and what it keeps between tasks. Its tally sits
+// alone on its cache lines, so that workers on different cores do not fight over a shared
+// counter for every task.
+type worker struct {
+	_ [64]byte
+	tally
+	count func(error) // w.outcome, bound once: Task.Run's hook
+
+	// The worker's plan, touched by its goroutine only.
+	p        *Pool
+	lastTask bool     // the task running is the last of its item
+	step     nextStep // what the worker does after its item, once planned
+	nextItem item     // for stepRun
+	_        [64]byte
+}
+
+// nextStep is what a worker does once its item is done.
+type nextStep uint8
+
+const (
+	stepUnplanned nextStep = iota
+	stepRun                // run nextItem, taken from the queue
+	stepWait               // counted idle: wait for the handoff
+	stepExit               // the pool is closed and nothing is queued
+)
+
+// startWorkerLocked starts a worker whose first item is first. p.mu is held.
+func (p *Pool) startWorkerLocked(first item) {
+	w := &worker{p: p}
+	w.count = w.outcome
+	p.workers++
+	p.live[w] = struct{}{}
+	go w.serve(first)
+}
+
+// serve is the worker's goroutine: it runs first, then whatever the queue and the handoff
+// bring, until the pool shuts down or the worker has been idle for too long.
+func (w *worker) serve(first item) {
+	defer w.exit()
+	p := w.p
+	pprof.SetGoroutineLabels(p.labels)
+	if err := p.initialize(); err != nil {
+		p.breakPool(w, err, first)
+		return
+	}
+	var idle *time.Timer
+	if p.cfg.idleTimeout > 0 {
+		idle = time.NewTimer(p.cfg.idleTimeout)
+		defer idle.Stop()
+	}
+	for it, ok := first, true; ok; it, ok = w.next(idle) {
+		w.step = stepUnplanned
+		w.runItem(it)
+		if w.step == stepUnplanned { // no task ran to its end: plan now
+			w.plan()
+		}
+	}
+}
+
+// initialize runs the initializer, if any, turning a panic into a *executor.PanicError.
+func (p *Pool) initialize() (err error) {
+	if p.cfg.initializer == nil {
+		return nil
+	}
+	defer func() {
+		if v := recover(); v != nil {
+			err = &executor.PanicError{Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return p.cfg.initializer(p.labels)
+}
+
+// runItem runs the task of it, or each task of its batch in order.
+func (w *worker) runItem(it item) {
+	if it.task != nil {
+		w.lastTask = true
+		w.run(it.task)
+	} else {
+		for i, t := range it.batch {
+			w.lastTask = i == len(it.batch)-1
+			w.run(t)
+		}
+	}
+	w.lastTask = false
+}
+
+// run runs t, or resolves it as halt says, and counts the outcome.
+func (w *worker) run(t backend.Task) {
+	if w.p.halt.Load() != haltNone && w.p.resolveHalted(&w.tally, t) {
+		return
+	}
+	if !t.Start() {
+		w.cancelled.Add(1)
+		return
+	}
+	w.running.Add(1)
+	t.Run(w.count)
+}
+
+// outcome records a finished task, just before its Future resolves. After the last task
+// of an item it also plans the worker's next step, so that the worker is counted idle
+// before the task's waiter wakes: a waiter that submits again at once then finds it,
+// instead of queueing behind a worker that is about to be free.
+func (w *worker) outcome(err error) {
+	w.running.Add(-1)
+	if err != nil {
+		w.failed.Add(1)
+	} else {
+		w.completed.Add(1)
+	}
+	if w.lastTask {
+		w.lastTask = false
+		w.plan()
+	}
+}
+
+// plan decides what w does after its item: the head of the queue, or else wait for the
+// handoff (counted idle from now on), or exit when the pool is closed.
+func (w *worker) plan() {
+	p := w.p
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if it, ok := p.queue.Pop(); ok {
+		if p.waiters > 0 {
+			p.wakeSubmittersLocked()
+		}
+		w.step, w.nextItem = stepRun, it
+		return
+	}
+	if p.closed {
+		w.step = stepExit
+		return
+	}
+	p.idle++
+	w.step = stepWait
+}
+
+// next returns w's next item as planned, waiting for the handoff if need be. It reports
+// false when w should exit.
+func (w *worker) next(idle *time.Timer) (item, bool) {
+	p := w.p
+	switch w.step {
+	case stepRun:
+		it := w.nextItem
+		w.nextItem = item{}
+		return it, true
+	case stepExit:
+		return item{}, false
+	}
+	if idle == nil {
+		it, ok := <-p.handoff
+		return it, ok
+	}
+	idle.Reset(p.cfg.idleTimeout)
+	select {
+	case it, ok := <-p.handoff:
+		return it, ok
+	case <-idle.C:
+	}
+	p.mu.Lock()
+	if p.idle > 0 { // nobody claimed a worker: this one may go
+		p.idle--
+		p.mu.Unlock()
+		p.cfg.logger.Debug("threadpool: idle worker exits", "pool", p.cfg.name)
+		return item{}, false
+	}
+	p.mu.Unlock()
+	it, ok := <-p.handoff // a task has claimed this worker and is on its way
+	return it, ok
+}
+
+// exit retires w: its tally joins those of the workers gone.
+func (w *worker) exit() {
+	p := w.p
+	p.mu.Lock()
+	w.addTo(&p.retired)
+	delete(p.live, w)
+	p.workers--
+	if p.closed && p.workers == 0 {
+		close(p.drained)
+	}
+	p.mu.Unlock()
+}
