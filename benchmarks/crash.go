@@ -239,8 +239,5 @@ func errText(err error) string {
 	case errors.As(err, &pe):
 		return "*executor.PanicError"
 	}
-	if len(msg) > 60 {
-		msg = msg[:60] + "…"
-	}
-	return msg
+	return shorten(msg, 80)
 }

@@ -15,7 +15,7 @@ import (
 type threadPool struct{ p *threadpool.Pool }
 
 func threadpoolBackend() *backend {
-	return &backend{name: "threadpool", about: "dualpool threadpool: goroutine pool, Submit + Future.Result",
+	return &backend{name: "threadpool", about: "dualpool's goroutine pool: Submit + Future.Result",
 		start: func(n int) (pool, error) {
 			p, err := threadpool.New(threadpool.WithMaxWorkers(n))
 			return threadPool{p}, err
@@ -42,7 +42,7 @@ func waitChan(ch <-chan result) func() (any, error) {
 type antsPool struct{ p *ants.Pool }
 
 func antsBackend() *backend {
-	return &backend{name: "ants", about: "panjf2000/ants v2: goroutine pool; results through a channel",
+	return &backend{name: "ants", about: "panjf2000/ants v2, a goroutine pool; results through a channel",
 		start: func(n int) (pool, error) {
 			p, err := ants.NewPool(n)
 			return antsPool{p}, err
@@ -78,7 +78,7 @@ func (a antsPool) close() error { a.p.Release(); return nil }
 type pondPool struct{ p pond.ResultPool[any] }
 
 func pondBackend() *backend {
-	return &backend{name: "pond", about: "alitto/pond v2: goroutine pool with result tasks (Submit + Wait)",
+	return &backend{name: "pond", about: "alitto/pond v2, a goroutine pool with result tasks (Submit + Wait)",
 		start: func(n int) (pool, error) { return pondPool{pond.NewResultPool[any](n)}, nil }}
 }
 

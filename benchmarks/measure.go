@@ -6,6 +6,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"gonum.org/v1/gonum/stat"
 )
 
 // figure is one measured quantity for one backend: the samples of its repetitions and
@@ -21,6 +23,8 @@ type figure struct {
 	Median   float64   `json:"median"`
 	Min      float64   `json:"min"`
 	Max      float64   `json:"max"`
+	Q1       float64   `json:"q1"` // the lower quartile
+	Q3       float64   `json:"q3"` // the upper quartile
 	// Spread is the half-width of the samples' interquartile range relative to the
 	// median (0.05 = ±5%): how much to trust the median.
 	Spread float64  `json:"spread"`
@@ -30,7 +34,12 @@ type figure struct {
 	Ratio float64 `json:"ratio,omitempty"`
 }
 
-// summarize fills Median, Min, Max and Spread from Samples.
+// summarize fills Median, Min, Max, the quartiles and Spread from Samples.
+//
+// The quantiles are gonum's empirical ones: each is a sample, never a value between two.
+// The median of an odd number of samples (every mode's repetitions are odd) is the
+// middle one; of an even number, the lower of the two middle ones. With 3 repetitions
+// the quartiles are the lowest and the highest sample, so the spread is half the range.
 func (f *figure) summarize() {
 	if len(f.Samples) == 0 {
 		return
@@ -39,22 +48,16 @@ func (f *figure) summarize() {
 	slices.Sort(s)
 	f.Min, f.Max = s[0], s[len(s)-1]
 	f.Median = quantile(s, 0.5)
+	f.Q1, f.Q3 = quantile(s, 0.25), quantile(s, 0.75)
+	f.Spread = 0
 	if f.Median != 0 {
-		f.Spread = (quantile(s, 0.75) - quantile(s, 0.25)) / 2 / math.Abs(f.Median)
+		f.Spread = (f.Q3 - f.Q1) / 2 / math.Abs(f.Median)
 	}
 }
 
-// quantile of sorted s, linear between closest ranks.
-func quantile(s []float64, q float64) float64 {
-	if len(s) == 1 {
-		return s[0]
-	}
-	pos := q * float64(len(s)-1)
-	lo := int(pos)
-	if lo+1 >= len(s) {
-		return s[len(s)-1]
-	}
-	return s[lo] + (pos-float64(lo))*(s[lo+1]-s[lo])
+// quantile is the empirical p-quantile of sorted s.
+func quantile(s []float64, p float64) float64 {
+	return stat.Quantile(p, stat.Empirical, s, nil)
 }
 
 // results collects the figures of a run. Safe for concurrent use.

@@ -13,7 +13,7 @@ type procPool struct{ p *procpool.Pool }
 
 func procpoolBackend() *backend {
 	return &backend{name: "procpool", processes: true,
-		about: "dualpool procpool: worker processes over pipes, Submit + Future.Result",
+		about: "dualpool's worker processes over pipes: Submit + Future.Result",
 		start: func(n int) (pool, error) {
 			// Workers' stdout goes to stderr: stdout carries the table (the bench's
 			// tasks print nothing anyway).

@@ -15,7 +15,7 @@ import (
 
 func pipeBackend() *backend {
 	return &backend{name: "pipe", processes: true,
-		about: "raw pipe ping-pong to a child process: the floor of any process pool (noop and echo only)",
+		about: "a raw pipe ping-pong with a child process: the floor of any process pool (noop and echo only)",
 		start: startPipes,
 		can:   func(k jobKind) bool { return k == jobNoop || k == jobEcho }}
 }

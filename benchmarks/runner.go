@@ -8,12 +8,11 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/schollz/progressbar/v3"
 )
 
 // workload is one of the suite's experiments, run once per backend.
@@ -45,7 +44,7 @@ type runner struct {
 	only     string
 	backends []*backend
 	res      *results
-	bar      *progressbar.ProgressBar
+	progress *progress
 	log      io.Writer
 	tmp      string
 	srv      *fileServer
@@ -74,9 +73,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	quick := fs.Bool("quick", false, "a short run: about a minute on 2 cores")
 	tiny := fs.Bool("tiny", false, "the test's run: every row, figures not worth reading")
 	only := fs.String("only", "", "run one workload `NAME`: "+strings.Join(workloadNames(), ", "))
+	format := fs.String("format", "text", "the report on stdout: text (fits 120 columns), wide (a column per backend), markdown, csv or json")
 	jsonPath := fs.String("json", "", "write every figure with median and spread to `FILE`")
 	plots := fs.String("plots", "", "write PNG and SVG plots to `DIR`")
-	progress := fs.Bool("progress", true, "draw a progress bar on stderr")
+	out := fs.String("out", "", "resolve relative -json and -plots paths against `DIR` (default: the directory the command was started in, $PWD)")
+	showProgress := fs.Bool("progress", true, "report progress on stderr: a bar with the time left on a terminal, a line per workload otherwise")
 	noPython := fs.Bool("no-python", false, "skip Python's executors even when python3 is on PATH")
 	if err := fs.Parse(args); err != nil {
 		if err == flag.ErrHelp {
@@ -95,6 +96,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if err == nil && *only != "" && !slices.Contains(workloadNames(), *only) {
 		err = fmt.Errorf("-only %q: want one of %s", *only, strings.Join(workloadNames(), ", "))
 	}
+	if err == nil && !slices.Contains(formats, *format) {
+		err = fmt.Errorf("-format %q: want one of %s", *format, strings.Join(formats, ", "))
+	}
+	var base string
+	if err == nil {
+		base, err = callerDir(*out)
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, "benchmarks:", err)
 		return 2
@@ -108,26 +116,68 @@ func run(args []string, stdout, stderr io.Writer) int {
 	} else {
 		r.note("-no-python: Python's ThreadPoolExecutor and ProcessPoolExecutor columns skipped")
 	}
-	if err := r.runAll(*progress); err != nil {
+	if err := r.runAll(*showProgress); err != nil {
 		fmt.Fprintln(stderr, "benchmarks:", err)
 		return 1
 	}
 	r.res.fillRatios()
-	r.printTable(stdout)
-	r.printLines(stdout)
+	if err := r.writeReport(stdout, *format); err != nil {
+		fmt.Fprintln(stderr, "benchmarks:", err)
+		return 1
+	}
 	if *jsonPath != "" {
-		if err := r.writeJSON(*jsonPath); err != nil {
+		path := resolve(base, *jsonPath)
+		err := os.MkdirAll(filepath.Dir(path), 0o755)
+		if err == nil {
+			err = r.writeJSON(path)
+		}
+		if err != nil {
 			fmt.Fprintln(stderr, "benchmarks:", err)
 			return 1
 		}
+		fmt.Fprintln(stderr, "benchmarks: wrote", path)
 	}
 	if *plots != "" {
-		if err := r.writePlots(*plots); err != nil {
+		files, err := r.writePlots(resolve(base, *plots))
+		for _, f := range files {
+			fmt.Fprintln(stderr, "benchmarks: wrote", f)
+		}
+		if err != nil {
 			fmt.Fprintln(stderr, "benchmarks:", err)
 			return 1
 		}
 	}
 	return 0
+}
+
+// callerDir is the directory that relative -json and -plots paths are resolved against:
+// out when given (itself resolved the same way), else the directory the command was
+// started in. `go run -C benchmarks` changes the working directory before it starts the
+// runner but leaves $PWD as the caller's shell set it, so $PWD is that directory; when it
+// is unset, or names no directory, the working directory is used.
+func callerDir(out string) (string, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	base := wd
+	if pwd := os.Getenv("PWD"); filepath.IsAbs(pwd) {
+		if fi, err := os.Stat(pwd); err == nil && fi.IsDir() {
+			base = pwd
+		}
+	}
+	if out == "" {
+		return base, nil
+	}
+	return resolve(base, out), nil
+}
+
+// resolve is path, relative to base unless it is absolute.
+func resolve(base, path string) string {
+	if filepath.IsAbs(path) {
+		return filepath.Clean(path)
+	}
+	return filepath.Join(base, path)
 }
 
 func workloadNames() []string {
@@ -148,7 +198,7 @@ func (r *runner) selected() []workload {
 	return ws
 }
 
-func (r *runner) runAll(progress bool) error {
+func (r *runner) runAll(show bool) error {
 	r.machine = machine{CPUs: runtime.NumCPU(), GOMAXPROC: runtime.GOMAXPROCS(0), GoVersion: runtime.Version(),
 		OS: runtime.GOOS + "/" + runtime.GOARCH, LoadStart: loadAvg(), Start: time.Now().UTC()}
 	tmp, err := os.MkdirTemp("", "dualpool-bench-")
@@ -173,37 +223,41 @@ func (r *runner) runAll(progress bool) error {
 	for _, w := range ws {
 		steps += rounds(w) * len(r.backends)
 	}
+	// Python measures its two columns of every workload in one go: it weighs as much.
+	pySteps := 0
 	if r.python != "" {
-		steps++
+		for _, w := range ws {
+			pySteps += rounds(w) * 2
+		}
 	}
-	r.bar = progressbar.NewOptions(steps, progressbar.OptionSetWriter(r.log), progressbar.OptionSetVisibility(progress),
-		progressbar.OptionShowCount(), progressbar.OptionSetWidth(24), progressbar.OptionClearOnFinish(),
-		progressbar.OptionSetPredictTime(false), progressbar.OptionShowElapsedTimeOnFinish())
-	for _, w := range ws {
+	r.progress = newProgress(r.log, show, steps+pySteps)
+	defer r.progress.finish()
+	for i, w := range ws {
+		r.progress.stage(fmt.Sprintf("%s (%d of %d)", w.name, i+1, len(ws)))
 		for round := range rounds(w) {
 			if w.before != nil {
-				r.bar.Describe(w.name + ": baseline")
+				r.progress.describe(w.name + ": baseline")
 				if err := w.before(r); err != nil {
 					return fmt.Errorf("%s: %w", w.name, err)
 				}
 			}
 			for _, b := range r.backends {
-				r.bar.Describe(fmt.Sprintf("%-8s %d/%d %s", w.name, round+1, rounds(w), b.name))
+				r.progress.describe(fmt.Sprintf("%-8s %d/%d %s", w.name, round+1, rounds(w), b.name))
 				if err := w.run(r, b); err != nil {
 					r.note("%s on %s: %v", w.name, b.name, err)
 				}
-				_ = r.bar.Add(1)
+				r.progress.add(1)
 			}
 		}
 	}
 	if r.python != "" {
-		r.bar.Describe("python   concurrent.futures")
+		r.progress.stage("python's concurrent.futures")
+		r.progress.describe("python   concurrent.futures")
 		if err := r.runPython(context.Background()); err != nil {
 			r.note("python: %v", err)
 		}
-		_ = r.bar.Add(1)
+		r.progress.add(pySteps)
 	}
-	_ = r.bar.Finish()
 	r.machine.LoadEnd = loadAvg()
 	r.machine.Seconds = time.Since(r.machine.Start).Seconds()
 	return nil
@@ -228,16 +282,23 @@ func loadAvg() []float64 {
 	return l[:]
 }
 
+// runJSON is everything a run measured, as -json and -format json write it.
+type runJSON struct {
+	Machine machine   `json:"machine"`
+	Config  config    `json:"config"`
+	Figures []*figure `json:"figures"`
+	Notes   []string  `json:"notes"`
+}
+
+func (r *runner) jsonBytes() ([]byte, error) {
+	b, err := json.MarshalIndent(runJSON{r.machine, r.cfg, r.res.figs, r.notes}, "", "  ")
+	return append(b, '\n'), err
+}
+
 func (r *runner) writeJSON(path string) error {
-	out := struct {
-		Machine machine   `json:"machine"`
-		Config  config    `json:"config"`
-		Figures []*figure `json:"figures"`
-		Notes   []string  `json:"notes"`
-	}{r.machine, r.cfg, r.res.figs, r.notes}
-	b, err := json.MarshalIndent(out, "", "  ")
+	b, err := r.jsonBytes()
 	if err != nil {
 		return err
 	}
-	return os.WriteFile(path, append(b, '\n'), 0o644)
+	return os.WriteFile(path, b, 0o644)
 }

@@ -13,6 +13,7 @@ import os
 import signal
 import statistics
 import sys
+import textwrap
 import threading
 import time
 import urllib.error
@@ -320,7 +321,8 @@ def crash(kind, mode, healthy, unit_ns):
         print(json.dumps(ev), flush=True)
 
     def describe(exc):
-        return "" if exc is None else f"{type(exc).__name__}: {exc}"[:60]
+        # Cut between words, as the Go side does: the runner wraps its lines itself.
+        return "" if exc is None else textwrap.shorten(f"{type(exc).__name__}: {exc}", width=80, placeholder="…")
 
     cls = EXECUTORS["py-threads" if kind == "threads" else "py-procs"]
     ex = cls(max_workers=3)

@@ -8,8 +8,10 @@ import (
 	"text/tabwriter"
 )
 
-// The guide's summary table, measured: one column per backend and peer, each figure with
-// its ratio to the threadpool column of the same run, then one line per figure.
+// The wide form of the report (-format wide): the guide's summary table with one column
+// per backend and peer, each figure with its ratio to the threadpool column of the same
+// run, then one line per backend and workload with every figure. It takes about 260
+// columns; the default report (report.go) fits 120.
 
 // row is one line of the summary table.
 type row struct {
@@ -44,7 +46,7 @@ func (r *runner) columns() []string {
 	return append(cols, pyThreads, pyProcesses)
 }
 
-func (r *runner) printTable(w io.Writer) {
+func (r *runner) printWideTable(w io.Writer) {
 	cols := r.columns()
 	tw := tabwriter.NewWriter(w, 0, 0, 1, ' ', tabwriter.Debug)
 	fmt.Fprintf(tw, " %s\t %s\t\n", "dualpool "+r.cfg.Mode+" run", strings.Join(cols, "\t "))
@@ -57,10 +59,8 @@ func (r *runner) printTable(w io.Writer) {
 		fmt.Fprintf(tw, " %s\t %s\t\n", rw.label, strings.Join(cells, "\t "))
 	}
 	_ = tw.Flush()
-	fmt.Fprintf(w, "\nEach cell: median of %d repetitions (×ratio to threadpool in this run). CPU speedup is over the same\n"+
-		"language's sequential loop. Use case: CPU or I/O where the column is within 75%% of the best column,\n"+
-		"isolation where every healthy task survived a task that killed its worker and the pool still served.\n",
-		r.cfg.Reps)
+	fmt.Fprintf(w, "\nEach cell: median of %s (×ratio to threadpool in this run). CPU speedup is over the same\n"+
+		"language's sequential loop. %s\n", plural(r.cfg.Reps, "repetition"), useCaseRule)
 	for _, b := range r.backends {
 		fmt.Fprintf(w, "  %-10s %s\n", b.name, b.about)
 	}
@@ -83,7 +83,7 @@ func (r *runner) cell(rw row, col string) string {
 		return "—"
 	}
 	s := human(f.Median, f.Unit)
-	if f.Ratio != 0 {
+	if f.Ratio != 0 && f.Backend != baseline {
 		s += fmt.Sprintf(" (×%s)", ratioText(f.Ratio))
 	}
 	return s
@@ -98,37 +98,6 @@ func ratioText(x float64) string {
 	default:
 		return fmt.Sprintf("%.2g", x)
 	}
-}
-
-// useCase derives the column's use case from its measured figures.
-func (r *runner) useCase(col string) string {
-	var uses []string
-	best := func(workload, metric, params string) bool {
-		f := r.res.get(workload, metric, col, params)
-		if f == nil || len(f.Samples) == 0 {
-			return false
-		}
-		top := 0.0
-		for _, c := range r.columns() {
-			if g := r.res.get(workload, metric, c, params); g != nil {
-				top = max(top, g.Median)
-			}
-		}
-		return f.Median >= 0.75*top
-	}
-	if best("download", "throughput", fmt.Sprintf("workers=%d", r.cfg.IOTableSize)) {
-		uses = append(uses, "I/O")
-	}
-	if best("cpu", "speedup", fmt.Sprintf("workers=%d", cpuTableWorkers)) {
-		uses = append(uses, "CPU")
-	}
-	if f := r.res.get("crash", "kill", col, ""); f != nil && len(f.Samples) > 0 && f.Samples[0] == 1 && strings.HasSuffix(f.Text, "serves") {
-		uses = append(uses, "isolation")
-	}
-	if len(uses) == 0 {
-		return "—"
-	}
-	return strings.Join(uses, ", ")
 }
 
 // cellText is a crash figure in a few words.
@@ -148,9 +117,9 @@ func (f *figure) cellText() string {
 	return fmt.Sprintf("%.0f%% ok", 100*f.Samples[0])
 }
 
-// printLines prints each workload's title, then one line per backend with all its
+// printWideLines prints each workload's title, then one line per backend with all its
 // figures for that workload, then the machine and the notes.
-func (r *runner) printLines(w io.Writer) {
+func (r *runner) printWideLines(w io.Writer) {
 	cols := append([]string{"sequential", "py-sequential"}, r.columns()...)
 	for _, wl := range suite() {
 		var lines [][2]string
