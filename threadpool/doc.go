@@ -8,10 +8,12 @@
 //
 // Workers start lazily, one per task until the maximum, and then take tasks from a FIFO
 // queue, unbounded by default. A task's panic is recovered into its Future's
-// *executor.PanicError and the worker goes on. Goroutines cannot be killed: a task that
-// ignores its ctx runs to its end, and Shutdown waits for it (or returns when its own ctx
-// ends, leaving it running). No goroutine of the pool outlives a Shutdown that returned
-// nil.
+// *executor.PanicError and the worker goes on. A task that calls runtime.Goexit (as
+// t.FailNow does) fails with [executor.ErrGoexit]; nothing stops Goexit from ending the
+// worker's goroutine, so a new goroutine takes over the worker and the rest of its work.
+// Goroutines cannot be killed: a task that ignores its ctx runs to its end, and Shutdown
+// waits for it (or returns when its own ctx ends, leaving it running). No goroutine of the
+// pool outlives a Shutdown that returned nil.
 //
 // Submit plus Result of a no-op task costs about a quarter of a microsecond and two
 // allocations (see the package's benchmarks).

@@ -88,9 +88,9 @@ func WithIdleTimeout(d time.Duration) Option {
 }
 
 // WithInitializer runs init once in each worker before its first task (Python's
-// initializer). If it fails, the pool is broken: the task that started the worker, every
-// queued task and every later Submit fail with [executor.ErrPoolBroken] wrapping the
-// error, as Python's BrokenThreadPool.
+// initializer). If it fails (returns an error, panics or calls runtime.Goexit), the pool
+// is broken: the task that started the worker, every queued task and every later Submit
+// fail with [executor.ErrPoolBroken] wrapping the error, as Python's BrokenThreadPool.
 func WithInitializer(init func(ctx context.Context) error) Option {
 	return optionFunc(func(c *config) { c.initializer = init })
 }

@@ -19,9 +19,11 @@ type worker struct {
 
 	// The worker's plan, touched by its goroutine only.
 	p        *Pool
-	lastTask bool     // the task running is the last of its item
-	step     nextStep // what the worker does after its item, once planned
-	nextItem item     // for stepRun
+	batch    []backend.Task // the batch running, for a Goexit to hand on
+	pos      int            // the index in batch of the task running
+	lastTask bool           // the task running is the last of its item
+	step     nextStep       // what the worker does after its item, once planned
+	nextItem item           // for stepRun
 	_        [64]byte
 }
 
@@ -44,41 +46,94 @@ func (p *Pool) startWorkerLocked(first item) {
 	go w.serve(first)
 }
 
-// serve is the worker's goroutine: it runs first, then whatever the queue and the handoff
-// bring, until the pool shuts down or the worker has been idle for too long.
+// serve is the worker's goroutine: it runs the initializer, then first, then whatever the
+// queue and the handoff bring.
 func (w *worker) serve(first item) {
-	defer w.exit()
-	p := w.p
-	pprof.SetGoroutineLabels(p.labels)
-	if err := p.initialize(); err != nil {
-		p.breakPool(w, err, first)
-		return
-	}
-	var idle *time.Timer
-	if p.cfg.idleTimeout > 0 {
-		idle = time.NewTimer(p.cfg.idleTimeout)
-		defer idle.Stop()
-	}
-	for it, ok := first, true; ok; it, ok = w.next(idle) {
-		w.step = stepUnplanned
-		w.runItem(it)
-		if w.step == stepUnplanned { // no task ran to its end: plan now
-			w.plan()
-		}
+	pprof.SetGoroutineLabels(w.p.labels)
+	if w.initialize(first) {
+		w.work(first, true)
 	}
 }
 
-// initialize runs the initializer, if any, turning a panic into a *executor.PanicError.
-func (p *Pool) initialize() (err error) {
-	if p.cfg.initializer == nil {
-		return nil
+// initialize runs the pool's initializer, if any, and reports whether it succeeded. When it
+// fails, panics (a *executor.PanicError) or calls runtime.Goexit ([executor.ErrGoexit]),
+// the pool is broken: first and the queued tasks fail, and w has exited.
+func (w *worker) initialize(first item) (ok bool) {
+	fn := w.p.cfg.initializer
+	if fn == nil {
+		return true
 	}
+	err := executor.ErrGoexit // unless fn returns or panics
 	defer func() {
 		if v := recover(); v != nil {
 			err = &executor.PanicError{Value: v, Stack: debug.Stack()}
 		}
+		if err != nil {
+			w.p.breakPool(w, err, first)
+			w.exit()
+		}
 	}()
-	return p.cfg.initializer(p.labels)
+	err = fn(w.p.labels)
+	return err == nil
+}
+
+// work runs it (if ok; otherwise w follows its plan), then the items that its plan brings,
+// until the pool shuts down or w has been idle for too long; then w exits. A task that
+// calls runtime.Goexit ends the goroutine in the middle: the deferred call sees that the
+// loop did not return and hands w on to a new goroutine ([worker.goexited]).
+func (w *worker) work(it item, ok bool) {
+	returned := false
+	defer func() {
+		if returned {
+			w.exit()
+			return
+		}
+		// A panic or a runtime.Goexit, told apart as x/sync/singleflight does. A task's
+		// panic never gets here (Task.Run recovers it): this is a bug in the pool, so
+		// crash with it and touch nothing, lest a lock it holds hang the crash.
+		if v := recover(); v != nil {
+			panic(v)
+		}
+		w.goexited()
+	}()
+	var idle *time.Timer
+	if d := w.p.cfg.idleTimeout; d > 0 {
+		idle = time.NewTimer(d)
+		defer idle.Stop()
+	}
+	for {
+		if ok {
+			w.step = stepUnplanned
+			w.runItem(it)
+		}
+		if w.step == stepUnplanned { // no task ran to its end: plan now
+			w.plan()
+		}
+		if it, ok = w.next(idle); !ok {
+			break
+		}
+	}
+	returned = true
+}
+
+// goexited hands w on after a task called runtime.Goexit, which ends the goroutine once
+// Task.Run has counted the task and resolved it with [executor.ErrGoexit]. A new goroutine,
+// which inherits this one's pprof labels, goes on as w from where the task left it: the
+// rest of its batch, then w's plan, which may hold the next item from the queue or w's
+// place among the idle workers. So no task is lost, Stats still count w among the
+// workers, and Shutdown waits for it. The cost is one goroutine start per Goexit.
+func (w *worker) goexited() {
+	var rest item
+	if w.batch != nil {
+		rest.batch = w.batch[w.pos+1:]
+	}
+	w.batch, w.lastTask = nil, false
+	more := len(rest.batch) > 0
+	if !more && w.step == stepExit {
+		w.exit()
+		return
+	}
+	go w.work(rest, more)
 }
 
 // runItem runs the task of it, or each task of its batch in order.
@@ -87,10 +142,12 @@ func (w *worker) runItem(it item) {
 		w.lastTask = true
 		w.run(it.task)
 	} else {
+		w.batch = it.batch
 		for i, t := range it.batch {
-			w.lastTask = i == len(it.batch)-1
+			w.pos, w.lastTask = i, i == len(it.batch)-1
 			w.run(t)
 		}
+		w.batch = nil
 	}
 	w.lastTask = false
 }
