@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 var (
@@ -102,11 +104,15 @@ type WorkerExitError struct {
 	Err      error     // what the parent saw, when it was more than the exit (a corrupt frame)
 }
 
+// Error says which worker died and how, the way people name it ("killed by SIGKILL",
+// "exited with code 3"), and ends with the line of its stderr that says why: the first
+// line of a Go runtime crash report ("fatal error: concurrent map writes"), whose last
+// lines are a stack, or else the last line that is not blank. The whole tail is in Stderr.
 func (e *WorkerExitError) Error() string {
 	var how string
 	switch {
 	case e.Signal != nil:
-		how = "killed by signal " + e.Signal.String()
+		how = "killed by " + signalName(e.Signal)
 	case e.ExitCode >= 0:
 		how = fmt.Sprintf("exited with code %d", e.ExitCode)
 	default:
@@ -116,7 +122,85 @@ func (e *WorkerExitError) Error() string {
 	if e.Err != nil {
 		msg += ": " + e.Err.Error()
 	}
+	if why := stderrReason(e.Stderr); why != "" {
+		msg += ": " + why
+	}
 	return msg
+}
+
+// signalName is the conventional name of a signal ("SIGKILL"), found from its
+// description ("killed") so that it needs no per-system table; an unknown one is
+// "signal" and its description.
+func signalName(s os.Signal) string {
+	switch d := s.String(); d {
+	case "killed":
+		return "SIGKILL"
+	case "terminated":
+		return "SIGTERM"
+	case "interrupt":
+		return "SIGINT"
+	case "hangup":
+		return "SIGHUP"
+	case "quit":
+		return "SIGQUIT"
+	case "aborted", "abort trap":
+		return "SIGABRT"
+	case "segmentation fault":
+		return "SIGSEGV"
+	case "bus error":
+		return "SIGBUS"
+	case "floating point exception":
+		return "SIGFPE"
+	case "illegal instruction":
+		return "SIGILL"
+	case "broken pipe":
+		return "SIGPIPE"
+	case "alarm clock":
+		return "SIGALRM"
+	case "user defined signal 1":
+		return "SIGUSR1"
+	case "user defined signal 2":
+		return "SIGUSR2"
+	case "trace/breakpoint trap":
+		return "SIGTRAP"
+	case "CPU time limit exceeded", "cputime limit exceeded":
+		return "SIGXCPU"
+	case "file size limit exceeded", "filesize limit exceeded":
+		return "SIGXFSZ"
+	case "bad system call":
+		return "SIGSYS"
+	default:
+		if strings.HasPrefix(d, "signal ") { // "signal 34": no name to give
+			return d
+		}
+		return "signal " + d
+	}
+}
+
+// stderrReason is the line of a worker's stderr tail that says why it died: the header
+// of a Go runtime crash report (a "fatal error: " or "panic: " line, the first one, since
+// what follows is the stack), or else the last line that is not blank. It is cut to
+// 200 bytes, at a rune boundary.
+func stderrReason(stderr []byte) string {
+	var why string
+	for line := range strings.Lines(string(stderr)) {
+		line = strings.TrimSpace(line)
+		if strings.HasPrefix(line, "fatal error: ") || strings.HasPrefix(line, "panic: ") {
+			why = line
+			break
+		}
+		if line != "" {
+			why = line
+		}
+	}
+	if len(why) > 200 {
+		cut := 200
+		for cut > 0 && !utf8.RuneStart(why[cut]) {
+			cut--
+		}
+		why = why[:cut] + "…"
+	}
+	return why
 }
 
 func (e *WorkerExitError) Unwrap() error { return e.Err }

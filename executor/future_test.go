@@ -285,7 +285,7 @@ func TestErrorTypes(t *testing.T) {
 	assert.Equal(t, "executor: worker 7 used 300 MiB, over its hard limit of 256 MiB; killed", mem.Error())
 
 	exit := &executor.WorkerExitError{PID: 9, ExitCode: 2, Stderr: []byte("fatal error: concurrent map writes")}
-	assert.Equal(t, "executor: worker 9 exited with code 2", exit.Error())
+	assert.Equal(t, "executor: worker 9 exited with code 2: fatal error: concurrent map writes", exit.Error())
 	var target *executor.WorkerExitError
 	wrapped := errors.Join(errBoom, exit)
 	require.ErrorAs(t, wrapped, &target)
