@@ -52,7 +52,8 @@
 // ErrText (a plain error: message only), ErrPanic (message is the panic value's text,
 // stack the worker's stack), ErrUnknown (no function of that name), ErrCancelled and
 // ErrDeadline (the task ended with its context's error), ErrCodec (the argument could not
-// be decoded or the result not encoded).
+// be decoded or the result not encoded), ErrGoexit (the task ended its goroutine with
+// runtime.Goexit and returned nothing; a worker in another language never sends it).
 //
 // # Codecs
 //

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 )
 
 // Version is the protocol version this package speaks; a worker's Hello must carry it.
@@ -57,7 +58,8 @@ func (k Kind) String() string {
 type Reader struct {
 	r   *bufio.Reader
 	max int
-	buf []byte
+	buf  []byte // for frames larger than r's buffer
+	used int    // bytes of r's buffer that the last frame returned still occupies
 }
 
 // NewReader returns a Reader of frames from r that refuses frames over max bytes
@@ -72,32 +74,59 @@ func NewReader(r io.Reader, max int) *Reader {
 // Next reads one frame and returns its kind and body. The body is valid until the next
 // call. At a clean end of input between frames it returns io.EOF; a frame cut short is
 // io.ErrUnexpectedEOF; an oversized one is [ErrFrameTooLarge], checked before allocating.
+// A frame that fits the reader's buffer is returned in place, without a copy; a larger
+// one is read into memory that grows as its bytes arrive, so that a peer announcing a
+// large frame and sending nothing costs nothing.
 func (r *Reader) Next() (Kind, []byte, error) {
-	var hdr [headerLen + 1]byte
-	if _, err := io.ReadFull(r.r, hdr[:headerLen]); err != nil {
+	if r.used > 0 {
+		r.r.Discard(r.used)
+		r.used = 0
+	}
+	hdr, err := r.r.Peek(headerLen)
+	if err != nil {
+		if err == io.EOF && len(hdr) > 0 {
+			err = io.ErrUnexpectedEOF
+		}
 		return 0, nil, err
 	}
-	n := binary.BigEndian.Uint32(hdr[:headerLen])
+	n := int(binary.BigEndian.Uint32(hdr))
 	if n == 0 {
 		return 0, nil, fmt.Errorf("%w: empty frame", ErrCorrupt)
 	}
 	if uint64(n) > uint64(r.max) {
 		return 0, nil, fmt.Errorf("%w: %d bytes, limit %d", ErrFrameTooLarge, n, r.max)
 	}
-	if cap(r.buf) < int(n) {
-		r.buf = make([]byte, n)
-	}
-	buf := r.buf[:n]
-	if _, err := io.ReadFull(r.r, buf); err != nil {
-		if err == io.EOF {
-			err = io.ErrUnexpectedEOF
+	if headerLen+n <= r.r.Size() {
+		b, err := r.r.Peek(headerLen + n)
+		if err != nil {
+			return 0, nil, unexpected(err)
 		}
-		return 0, nil, err
+		r.used = headerLen + n
+		return Kind(b[headerLen]), b[headerLen+1:], nil
 	}
-	if cap(r.buf) > 1<<20 && n < 1<<16 {
-		r.buf = nil // do not keep a huge buffer for small frames
+	r.r.Discard(headerLen)
+	buf := r.buf[:0]
+	for len(buf) < n {
+		step := min(n-len(buf), max(len(buf), r.r.Size()))
+		buf = slices.Grow(buf, step)
+		got, err := io.ReadFull(r.r, buf[len(buf):len(buf)+step])
+		buf = buf[:len(buf)+got]
+		if err != nil {
+			return 0, nil, unexpected(err)
+		}
+	}
+	r.buf = buf
+	if cap(r.buf) > 1<<20 {
+		r.buf = nil // do not keep a huge buffer for the frames to come
 	}
 	return Kind(buf[0]), buf[1:], nil
+}
+
+func unexpected(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
 }
 
 // beginFrame appends a frame header for kind with a length to be patched by endFrame.

@@ -32,6 +32,7 @@ const (
 	ErrCancelled
 	ErrDeadline
 	ErrCodec
+	ErrGoexit
 )
 
 // Error is a task's failure as a worker reports it.
@@ -184,7 +185,7 @@ func DecodeError(body []byte) (Error, error) {
 	d := decoder{b: body}
 	e := Error{ID: d.uvarint("id"), Kind: ErrKind(d.byte("errkind")), Message: d.string("message")}
 	e.Stack = d.rest()
-	if d.err == nil && (e.Kind < ErrText || e.Kind > ErrCodec) {
+	if d.err == nil && (e.Kind < ErrText || e.Kind > ErrGoexit) {
 		d.fail("errkind")
 	}
 	return e, d.err

@@ -1,10 +1,74 @@
 package procpool
 
 import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
 	"slices"
+	"time"
 
 	"github.com/dualpool/dualpool/executor"
 )
+
+// exitInfo is how a worker process ended.
+type exitInfo struct {
+	code   int
+	signal os.Signal
+	stderr []byte
+}
+
+// reap waits for the process to end and its output to drain, and closes its connection.
+// A worker whose IPC pipe ended but that does not exit within a second is killed; output
+// still open a second after the exit (a process the task started holds it) is closed.
+func (w *worker) reap() exitInfo {
+	t := time.AfterFunc(time.Second, func() {
+		w.kill(&killInfo{reason: killProtocol, err: errors.New("closed its IPC pipe but did not exit")})
+	})
+	state := w.conn.Wait()
+	t.Stop()
+	drained := make(chan struct{})
+	go func() { w.output.Wait(); close(drained) }()
+	select {
+	case <-drained:
+	case <-time.After(time.Second):
+		closeReaders(w.outRC, w.errRC)
+		<-drained
+	}
+	w.conn.Close()
+	code, sig := exitStatus(state)
+	return exitInfo{code: code, signal: sig, stderr: w.stderr.bytes()}
+}
+
+func closeReaders(rs ...io.ReadCloser) {
+	for _, r := range rs {
+		if r != nil {
+			r.Close()
+		}
+	}
+}
+
+func (w *worker) exitError(x exitInfo, err error) *executor.WorkerExitError {
+	return &executor.WorkerExitError{PID: w.pid, ExitCode: x.code, Signal: x.signal, Stderr: x.stderr, Err: err}
+}
+
+// startError explains a worker that failed to start, naming the likely fix.
+func (w *worker) startError(err error, x exitInfo) error {
+	const fix = "does the binary call procpool.ServeIfWorker() first thing in main (and in TestMain)?"
+	var ie *errInit
+	k := w.killed.Load()
+	switch {
+	case errors.As(err, &ie):
+		return fmt.Errorf("procpool: worker %d: %w", w.pid, ie)
+	case k != nil && k.reason == killStart && k.err != err:
+		return fmt.Errorf("procpool: worker %d (%s) sent no hello within %v: %s: %w",
+			w.pid, w.p.path, w.p.cfg.startTimeout, fix, w.exitError(x, k.err))
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Errorf("procpool: worker %d (%s) ended before its hello: %s: %w",
+			w.pid, w.p.path, fix, w.exitError(x, nil))
+	}
+	return fmt.Errorf("procpool: worker %d (%s) failed its handshake: %w", w.pid, w.p.path, w.exitError(x, err))
+}
 
 // workerGone takes a worker whose pipe ended out of service at once, before its process
 // is reaped, so that no task is given to a dead worker meanwhile.
@@ -21,48 +85,29 @@ func (p *Pool) workerGone(w *worker) {
 // fails, tasks it had not reached run elsewhere, and a replacement starts.
 func (p *Pool) workerDied(w *worker, x exitInfo) {
 	k := w.killed.Load()
-	p.cfg.logger.Info("procpool: worker exited", "pid", w.pid, "code", x.code, "signal", x.signal, "retiring", w.retiring)
-	type failure struct {
-		j   *job
-		err error
+	attrs := []any{"pid", w.pid, "code", x.code}
+	if x.signal != nil {
+		attrs = append(attrs, "signal", signalName(x.signal))
 	}
-	var fails []failure
+	if w.retiring {
+		attrs = append(attrs, "retiring", true)
+	}
+	p.cfg.logger.Info("procpool: worker exited", attrs...)
 	w.sendMu.Lock() // a send in progress finishes first; a later one finds cur nil
 	p.mu.Lock()
 	delete(p.workers, w)
 	if i := slices.Index(p.idle, w); i >= 0 {
 		p.idle = slices.Delete(p.idle, i, i+1)
 	}
-	var again []*job
 	u := w.cur.Swap(nil)
 	w.sendMu.Unlock()
-	if u != nil {
-		u.finish()
-		var left []*job
-		for _, j := range u.jobs {
-			if !j.done.Load() {
-				left = append(left, j)
-			}
-		}
-		p.running.Add(-int64(len(left)))
-		for _, j := range left {
-			err, rerun := p.verdict(w, k, x, j, len(left))
-			if rerun && p.broken == nil {
-				again = append(again, j)
-				continue
-			}
-			if err == nil {
-				err = p.broken
-			}
-			fails = append(fails, failure{j, err})
-		}
-	}
-	if !w.retiring && p.broken == nil && (!p.closed || p.queue.len() > 0 || len(again) > 0) {
+	fails, again := p.judgeLocked(w, k, x, u)
+	if !w.retiring && p.broken == nil && (!p.closed || p.queue.Len() > 0 || len(again) > 0) {
 		p.restarts[w.slot]++
 		p.startLocked(w.slot)
 	}
 	for i := len(again) - 1; i >= 0; i-- {
-		p.queue.pushFront(&unit{jobs: again[i : i+1 : i+1]})
+		p.queue.PushFront(unitOf(again[i]))
 	}
 	sends := p.dispatchIdleLocked()
 	p.checkDrainedLocked()
@@ -74,6 +119,39 @@ func (p *Pool) workerDied(w *worker, x exitInfo) {
 	for _, s := range sends {
 		s.w.send(s.u)
 	}
+}
+
+type failure struct {
+	j   *job
+	err error
+}
+
+// judgeLocked decides the fate of the unanswered jobs of u, the unit a dead worker had:
+// the ones that fail, and the ones to run again.
+func (p *Pool) judgeLocked(w *worker, k *killInfo, x exitInfo, u *unit) (fails []failure, again []*job) {
+	if u == nil {
+		return nil, nil
+	}
+	u.finish()
+	var left []*job
+	for _, j := range u.jobs {
+		if !j.done.Load() {
+			left = append(left, j)
+		}
+	}
+	p.running.Add(-int64(len(left)))
+	for _, j := range left {
+		err, rerun := p.verdict(w, k, x, j, len(left))
+		if rerun && p.broken == nil {
+			again = append(again, j)
+			continue
+		}
+		if err == nil {
+			err = p.broken
+		}
+		fails = append(fails, failure{j, err})
+	}
+	return fails, again
 }
 
 // verdict decides the fate of job j, left unanswered by a dead worker with n such jobs:
@@ -101,22 +179,4 @@ func (p *Pool) verdict(w *worker, k *killInfo, x exitInfo, j *job, n int) (err e
 		return w.exitError(x, k.err), false
 	}
 	return w.exitError(x, nil), false
-}
-
-type dispatch struct {
-	w *worker
-	u *unit
-}
-
-// dispatchIdleLocked gives queued units to idle workers.
-func (p *Pool) dispatchIdleLocked() []dispatch {
-	var out []dispatch
-	for len(p.idle) > 0 && p.queue.len() > 0 {
-		w := p.idle[len(p.idle)-1]
-		p.idle = p.idle[:len(p.idle)-1]
-		u := p.queue.pop()
-		p.assignLocked(w, u)
-		out = append(out, dispatch{w, u})
-	}
-	return out
 }

@@ -5,6 +5,8 @@ import (
 	"os"
 	"strconv"
 	"sync/atomic"
+
+	"github.com/dualpool/dualpool/ipc"
 )
 
 // The environment that marks a worker process; see package ipc.
@@ -34,7 +36,7 @@ func inWorker() bool { return serving.Load() || os.Getenv(envWorker) != "" }
 
 func workerEnv(c *config) []string {
 	return []string{
-		envWorker + "=" + strconv.Itoa(1),
+		envWorker + "=" + strconv.Itoa(ipc.Version),
 		envCodec + "=" + c.codec.Name(),
 		envMaxFrame + "=" + strconv.Itoa(c.maxFrame),
 	}

@@ -11,7 +11,7 @@ import (
 // matched there, so that errors.Is behaves as in the worker.
 type taskError struct {
 	msg string
-	is  error // executor.ErrUnknownFunc, context.Canceled, context.DeadlineExceeded or nil
+	is  error // a sentinel of executor or context, or nil
 }
 
 func (e *taskError) Error() string { return e.msg }
@@ -28,6 +28,8 @@ func rebuild(e ipc.Error) error {
 		return &taskError{msg: e.Message, is: context.Canceled}
 	case ipc.ErrDeadline:
 		return &taskError{msg: e.Message, is: context.DeadlineExceeded}
+	case ipc.ErrGoexit:
+		return &taskError{msg: e.Message, is: executor.ErrGoexit}
 	case ipc.ErrCodec:
 		return &taskError{msg: "procpool: worker: " + e.Message}
 	}

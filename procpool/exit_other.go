@@ -15,3 +15,5 @@ func exitStatus(ps *os.ProcessState) (int, os.Signal) {
 // prepareIPC: the process pool needs inherited pipes (ExtraFiles), which only Unix
 // systems give; elsewhere New fails when it starts a worker.
 func prepareIPC(...int) {}
+
+func signalName(sig os.Signal) string { return sig.String() }

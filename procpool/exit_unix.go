@@ -5,6 +5,8 @@ package procpool
 import (
 	"os"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // exitStatus returns the exit code (-1 after a signal) and the signal, if any.
@@ -19,11 +21,21 @@ func exitStatus(ps *os.ProcessState) (int, os.Signal) {
 }
 
 // prepareIPC keeps a worker's IPC descriptors out of the processes its tasks start, and
-// makes them non-blocking so that os.NewFile hands them to the runtime's poller: a read
-// then parks a goroutine instead of blocking a thread, which halves a round trip.
+// makes them blocking: the goroutine that reads a task runs it and writes its answer, so
+// a round trip costs one read(2) and one write(2), with no poller in between.
 func prepareIPC(fds ...int) {
 	for _, fd := range fds {
 		syscall.CloseOnExec(fd)
-		syscall.SetNonblock(fd, false) // plain blocking reads and writes: one system call each
+		syscall.SetNonblock(fd, false)
 	}
+}
+
+// signalName names a signal the way people do: "SIGKILL".
+func signalName(sig os.Signal) string {
+	if s, ok := sig.(syscall.Signal); ok {
+		if name := unix.SignalName(s); name != "" {
+			return name
+		}
+	}
+	return sig.String()
 }

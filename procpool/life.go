@@ -1,9 +1,9 @@
 package procpool
 
 import (
-	"context"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/dualpool/dualpool/ipc"
 )
@@ -19,20 +19,17 @@ func (p *Pool) startLocked(slot int) {
 	}()
 }
 
-// life is a worker's whole life as the parent sees it: spawn, handshake, serve, death.
+// life is a worker's whole life as the parent sees it: start, handshake, reading its
+// answers, and death (death.go).
 func (w *worker) life() {
 	p := w.p
-	if err := w.spawn(); err != nil {
+	if err := w.start(); err != nil {
 		w.output.Wait() // a transport's forwarders, if it started any: its process is gone
 		p.startFailed(w, fmt.Errorf("procpool: starting worker %s: %w", p.path, err), nil)
 		return
 	}
 	p.cfg.logger.Debug("procpool: worker started", "pid", w.pid, "slot", w.slot, "restarts", w.restarts)
-	var from io.Reader = w.fromW
-	if w.conn != nil {
-		from = w.conn
-	}
-	r := ipc.NewReader(from, p.cfg.maxFrame)
+	r := ipc.NewReader(w.conn, p.cfg.maxFrame)
 	w.decode = w.decodeOut
 	if err := w.handshake(r); err != nil {
 		w.kill(&killInfo{reason: killStart, err: err})
@@ -41,7 +38,7 @@ func (w *worker) life() {
 		return
 	}
 	p.workerReady(w)
-	err := w.serve(r)
+	err := w.readAnswers(r)
 	if err != io.EOF {
 		w.kill(&killInfo{reason: killProtocol, err: err})
 	}
@@ -49,221 +46,159 @@ func (w *worker) life() {
 	p.workerDied(w, w.reap())
 }
 
-// serve reads answers until the worker's pipe ends, and returns why it ended: io.EOF when
-// the worker closed it (exiting), or what was wrong with a frame.
-func (w *worker) serve(r *ipc.Reader) error {
+// readAnswers reads the worker's answers until its pipe ends, and returns why it ended:
+// io.EOF when the worker closed it (exiting), or what was wrong with a frame.
+func (w *worker) readAnswers(r *ipc.Reader) error {
 	for {
 		kind, body, err := r.Next()
 		if err != nil {
 			return err
 		}
+		var id uint64
+		var out []byte
+		var failure *ipc.Error
 		switch kind {
 		case ipc.KindResult:
-			id, out, err := ipc.DecodeResult(body)
-			if err != nil {
-				return err
-			}
-			u, j, err := w.answer(id)
-			if err != nil {
-				return err
-			}
-			w.syncOutput(u)
-			w.finish(j, out)
-			w.answered(u)
+			id, out, err = ipc.DecodeResult(body)
 		case ipc.KindError:
-			e, err := ipc.DecodeError(body)
-			if err != nil {
-				return err
-			}
-			u, j, err := w.answer(e.ID)
-			if err != nil {
-				return err
-			}
-			w.syncOutput(u)
-			w.p.failed.Add(1)
-			j.t.Fail(rebuild(e))
-			w.answered(u)
+			var e ipc.Error
+			e, err = ipc.DecodeError(body)
+			id, failure = e.ID, &e
 		default:
-			return fmt.Errorf("%w: unexpected %v frame from worker", ipc.ErrCorrupt, kind)
+			err = fmt.Errorf("%w: unexpected %v frame from worker", ipc.ErrCorrupt, kind)
+		}
+		if err != nil {
+			return err
+		}
+		if err := w.answered(id, out, failure); err != nil {
+			return err
 		}
 	}
 }
 
-// syncOutput lets the worker's output catch up before the last answer of u resolves its
-// Future: what a task printed comes before its result. A Map chunk waits once, at its
-// end, since Map hands out a chunk's results together.
-func (w *worker) syncOutput(u *unit) {
-	if u.left.Load() == 0 {
-		w.outS.sync()
-		w.errS.sync()
-	}
-}
-
-// answered is called after each answer for u: the last one finishes u.
-func (w *worker) answered(u *unit) {
-	if u.left.Load() == 0 {
-		if next := w.p.unitDone(w, u); next != nil {
-			w.send(next)
-		}
-	}
-}
-
-// answer finds the job an answer is for and marks it answered.
-func (w *worker) answer(id uint64) (*unit, *job, error) {
+// answered resolves the task an answer is for. After the last answer of a unit the
+// worker takes its next unit, or is counted idle, before the task's waiter wakes: a
+// waiter that submits again at once then finds it free.
+func (w *worker) answered(id uint64, out []byte, failure *ipc.Error) error {
 	u := w.cur.Load()
 	if u == nil || id < u.base || id-u.base >= uint64(len(u.jobs)) {
-		return nil, nil, fmt.Errorf("%w: answer for task %d, which is not in flight", ipc.ErrCorrupt, id)
+		return fmt.Errorf("%w: answer for task %d, which is not in flight", ipc.ErrCorrupt, id)
 	}
 	j := u.jobs[id-u.base]
 	if j.done.Swap(true) {
-		return nil, nil, fmt.Errorf("%w: second answer for task %d", ipc.ErrCorrupt, id)
+		return fmt.Errorf("%w: second answer for task %d", ipc.ErrCorrupt, id)
 	}
-	u.left.Add(-1)
-	w.p.running.Add(-1)
-	w.tasks.Add(1)
-	return u, j, nil
-}
-
-// finish resolves j with its encoded result, through the reader's decoder (one closure
-// per worker, not per result). It counts before resolving, so that Stats agree with what
-// a caller has seen.
-func (w *worker) finish(j *job, out []byte) {
-	w.p.completed.Add(1)
-	w.out = out
+	w.done++
+	if failure != nil {
+		w.failed++
+	}
+	var next *unit
+	last := u.left.Add(-1) == 0
+	if last {
+		w.outputs.sync() // what the tasks printed comes before their results
+		w.count()
+		next = w.p.unitDone(w, u)
+		if next != nil {
+			w.send(next)
+		}
+	}
+	if failure != nil {
+		j.t.Fail(rebuild(*failure))
+		return nil
+	}
+	w.out, w.counted = out, last
 	j.t.Finish(w.decode)
+	return nil
 }
 
-// decodeOut decodes the result being finished; the reader goroutine's only.
+// count adds the answers read since the last count to the pool's Stats: once a unit,
+// before any of its tasks is resolved where a caller can see it.
+func (w *worker) count() {
+	p := w.p
+	p.running.Add(-int64(w.done))
+	p.completed.Add(w.done - w.failed)
+	p.failed.Add(w.failed)
+	w.tasks.Add(w.done)
+	w.done, w.failed = 0, 0
+}
+
+// decodeOut decodes the result being finished; the reader goroutine's only. A result
+// that does not decode is a failure, counted before its task resolves.
 func (w *worker) decodeOut(ptr any) error {
 	if err := w.p.cfg.codec.Decode(w.out, ptr); err != nil {
-		w.p.completed.Add(^uint64(0))
-		w.p.failed.Add(1)
+		if w.counted {
+			w.p.completed.Add(^uint64(0))
+			w.p.failed.Add(1)
+		} else {
+			w.failed++
+		}
 		return fmt.Errorf("procpool: decoding the result: %w", err)
 	}
 	return nil
 }
 
-// send writes u to w and watches the ctx of its tasks. Tasks cancelled while queued are
-// dropped here. sendMu keeps a worker's death from judging u while its tasks are being
-// started: they are either all started and sent, or not touched.
-func (w *worker) send(u *unit) {
-	for u != nil {
-		w.sendMu.Lock()
-		if w.cur.Load() != u { // the worker died and its death took care of u
-			w.sendMu.Unlock()
-			return
-		}
-		live := w.p.start(u)
-		if live > 0 {
-			if err := w.write(func(b []byte) []byte { return appendUnit(b, u, live) }); err != nil {
-				// The worker is gone; its reader sees the end of the pipe and resolves u.
-				w.p.cfg.logger.Debug("procpool: writing to worker", "pid", w.pid, "err", err)
-			}
-		}
-		w.sendMu.Unlock()
-		if live == 0 {
-			u = w.p.unitDone(w, u)
-			continue
-		}
-		w.watch(u) // after the frame, so that a cancel never overtakes its task
-		return
+// handshake reads the worker's hello and runs the initializer, within the start timeout.
+func (w *worker) handshake(r *ipc.Reader) error {
+	cfg := &w.p.cfg
+	timer := time.AfterFunc(cfg.startTimeout, func() {
+		w.kill(&killInfo{reason: killStart, err: fmt.Errorf("no hello and initializer within %v", cfg.startTimeout)})
+	})
+	defer timer.Stop()
+	kind, body, err := r.Next()
+	if err != nil {
+		return err
 	}
-}
-
-// start moves u's new tasks to Running and counts the live ones; a task cancelled
-// meanwhile is answered here.
-func (p *Pool) start(u *unit) (live int) {
-	for _, j := range u.jobs {
-		switch {
-		case !j.started && !j.t.Start():
-			p.cancelled.Add(1)
-			j.done.Store(true)
-			u.left.Add(-1)
-			p.running.Add(-1)
-			continue
-		case j.started && j.t.Context().Err() != nil:
-			p.failed.Add(1)
-			j.done.Store(true)
-			u.left.Add(-1)
-			p.running.Add(-1)
-			j.t.Fail(fmt.Errorf("procpool: task not run again after its worker died: %w", j.t.Context().Err()))
-			continue
-		}
-		j.started = true
-		live++
+	if kind != ipc.KindHello {
+		return fmt.Errorf("%w: first frame is %v, not hello", ipc.ErrCorrupt, kind)
 	}
-	return live
-}
-
-func appendUnit(b []byte, u *unit, live int) []byte {
-	task := func(i int) ipc.Task {
-		j := u.jobs[i]
-		t := ipc.Task{ID: u.base + uint64(i), Func: j.t.Func(), Input: j.input}
-		if d, ok := j.t.Context().Deadline(); ok {
-			t.Deadline = d.UnixNano()
-		}
-		return t
+	h, err := ipc.DecodeHello(body)
+	switch {
+	case err != nil:
+		return err
+	case h.Version != ipc.Version:
+		return fmt.Errorf("worker speaks protocol %d, the pool %d", h.Version, ipc.Version)
+	case h.Codec != cfg.codec.Name():
+		return fmt.Errorf("worker uses codec %q, the pool %q", h.Codec, cfg.codec.Name())
 	}
-	if live == 1 {
-		for i, j := range u.jobs {
-			if !j.done.Load() {
-				return ipc.AppendTask(b, task(i))
-			}
-		}
-	}
-	bw := ipc.BeginBatch(b, live)
-	for i, j := range u.jobs {
-		if !j.done.Load() {
-			bw.Add(task(i))
-		}
-	}
-	return bw.End()
-}
-
-// unitDone is called when every task of u has its answer: the worker takes its next unit,
-// or retires. It returns the next unit for send's loop when called from there.
-func (p *Pool) unitDone(w *worker, u *unit) *unit {
-	u.finish()
-	p.mu.Lock()
-	if !w.cur.CompareAndSwap(u, nil) { // the worker died: its death took care of u
-		p.mu.Unlock()
+	w.p.hello(h.Names)
+	if cfg.initName == "" {
 		return nil
 	}
-	retire := (p.cfg.maxTasks > 0 && w.tasks.Load() >= uint64(p.cfg.maxTasks)) || w.overSoft
-	var next *unit
-	exit := false
-	if retire {
-		p.retireLocked(w)
-		exit = true
-	} else {
-		next, exit = p.nextLocked(w)
-	}
-	p.mu.Unlock()
-	if exit {
-		w.write(ipc.AppendShutdown)
-	}
-	return next
+	return w.initialize(r)
 }
 
-// watch forwards the cancellation of u's tasks' ctx to the worker, and kills the worker
-// when a task is still running KillGrace later.
-func (w *worker) watch(u *unit) {
-	var seen []context.Context
-	for _, j := range u.jobs {
-		ctx := j.t.Context()
-		if ctx.Done() == nil || contains(seen, ctx) {
-			continue
-		}
-		seen = append(seen, ctx)
-		u.addStop(context.AfterFunc(ctx, func() { w.cancel(u, ctx) }))
-	}
-}
+// errInit marks an initializer's failure: it breaks the pool at once.
+type errInit struct{ err error }
 
-func contains(s []context.Context, ctx context.Context) bool {
-	for _, c := range s {
-		if c == ctx {
-			return true
-		}
+func (e *errInit) Error() string { return "initializer: " + e.err.Error() }
+func (e *errInit) Unwrap() error { return e.err }
+
+func (w *worker) initialize(r *ipc.Reader) error {
+	cfg := &w.p.cfg
+	in, err := cfg.codec.Append(nil, cfg.initInput)
+	if err != nil {
+		return &errInit{fmt.Errorf("encoding its argument: %w", err)}
 	}
-	return false
+	id := w.nextID
+	w.nextID++
+	if err := w.write(func(b []byte) []byte {
+		return ipc.AppendTask(b, ipc.Task{ID: id, Func: cfg.initName, Input: in})
+	}); err != nil {
+		return err
+	}
+	kind, body, err := r.Next()
+	if err != nil {
+		return err
+	}
+	switch kind {
+	case ipc.KindResult:
+		return nil
+	case ipc.KindError:
+		e, err := ipc.DecodeError(body)
+		if err != nil {
+			return err
+		}
+		return &errInit{rebuild(e)}
+	}
+	return fmt.Errorf("%w: %v frame during start-up", ipc.ErrCorrupt, kind)
 }

@@ -39,7 +39,7 @@ type config struct {
 	stdout, stderr io.Writer
 	intensity      int
 	period         time.Duration
-	transport      Transport // nil: the pipes
+	transport      Transport
 	errs           []error
 }
 
@@ -56,6 +56,7 @@ func defaultConfig() config {
 		stderr:       os.Stderr,
 		intensity:    5,
 		period:       10 * time.Second,
+		transport:    pipes{},
 	}
 }
 

@@ -98,3 +98,51 @@ func (s *stream) sync() {
 		s.rc.Control(s.drain)
 	}
 }
+
+// outputs are a worker's two forwarded streams, synced together: one poll(2) tells
+// whether either pipe holds bytes that the forwarders have not taken yet, so that a round
+// trip in which the task printed nothing costs one system call for both.
+type outputs struct {
+	out, err     stream
+	fdOut        uintptr
+	inner, outer func(fd uintptr) // made once, so that sync allocates nothing
+	poll         poller
+}
+
+// sync writes out whatever the worker wrote to either stream before it answered.
+func (o *outputs) sync() {
+	a, b := &o.out, &o.err
+	if a.rc == nil || b.rc == nil {
+		a.sync()
+		b.sync()
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	switch {
+	case a.eof && b.eof:
+	case a.eof:
+		b.rc.Control(b.drain)
+	case b.eof:
+		a.rc.Control(a.drain)
+	default:
+		if o.outer == nil {
+			o.inner = func(fdErr uintptr) {
+				readOut, readErr := o.poll.readable(o.fdOut, fdErr)
+				if readOut {
+					a.drainLocked(o.fdOut)
+				}
+				if readErr {
+					b.drainLocked(fdErr)
+				}
+			}
+			o.outer = func(fdOut uintptr) {
+				o.fdOut = fdOut
+				b.rc.Control(o.inner)
+			}
+		}
+		a.rc.Control(o.outer)
+	}
+}

@@ -361,6 +361,8 @@ func wireError(id uint64, err error, why ipc.Reason) ipc.Error {
 		e.Kind = ipc.ErrCodec
 	case errors.Is(err, executor.ErrUnknownFunc):
 		e.Kind = ipc.ErrUnknown
+	case errors.Is(err, executor.ErrGoexit):
+		e.Kind = ipc.ErrGoexit
 	case errors.Is(err, context.DeadlineExceeded) || why == ipc.ErrDeadline && errors.Is(err, context.Canceled):
 		e.Kind = ipc.ErrDeadline
 	case errors.Is(err, context.Canceled):

@@ -26,11 +26,11 @@ func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) er
 		for _, w := range exits {
 			w.retiring = true
 		}
-		p.cfg.logger.Debug("procpool: shutting down", "queued", p.queue.tasks, "cancelPending", cfg.CancelPending)
+		p.cfg.logger.Debug("procpool: shutting down", "queued", p.queue.Weight(), "cancelPending", cfg.CancelPending)
 	}
 	var dropped []*unit
 	if cfg.CancelPending {
-		dropped = p.queue.takeAll()
+		dropped = p.queue.TakeAll()
 	}
 	p.stopScheduledLocked()
 	p.checkDrainedLocked()
@@ -45,7 +45,7 @@ func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) er
 	case <-ctx.Done():
 		err = fmt.Errorf("procpool: shutdown: %w", ctx.Err())
 		p.mu.Lock()
-		dropped = p.queue.takeAll()
+		dropped = p.queue.TakeAll()
 		p.stopScheduledLocked()
 		workers := make([]*worker, 0, len(p.workers))
 		for w := range p.workers {
@@ -60,7 +60,7 @@ func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) er
 		<-p.drained
 	}
 	p.mu.Lock()
-	left := p.queue.takeAll() // none should be here: no worker is left to run them
+	left := p.queue.TakeAll() // none should be here: no worker is left to run them
 	p.mu.Unlock()
 	p.fail(left, executor.ErrShutdown)
 	p.finishOnce.Do(func() {
@@ -75,7 +75,7 @@ func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) er
 
 // stopScheduledLocked cancels the restarts waiting out a back-off when nothing is queued.
 func (p *Pool) stopScheduledLocked() {
-	if p.queue.len() > 0 {
+	if p.queue.Len() > 0 {
 		return
 	}
 	for t := range p.scheduled {

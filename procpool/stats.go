@@ -14,7 +14,7 @@ import (
 // hundred microseconds per worker.
 func (p *Pool) Stats() executor.Stats {
 	p.mu.Lock()
-	s := executor.Stats{Submitted: p.submitted.Load(), Queued: p.queue.tasks}
+	s := executor.Stats{Submitted: p.submitted.Load(), Queued: p.queue.Weight()}
 	var live []*worker
 	for w := range p.workers {
 		if w.ready && !w.retiring {

@@ -3,96 +3,13 @@ package procpool
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"time"
 
 	"github.com/dualpool/dualpool/executor"
 	"github.com/dualpool/dualpool/ipc"
 )
 
-// exitInfo is how a worker process ended.
-type exitInfo struct {
-	code   int
-	signal os.Signal
-	stderr []byte
-}
-
-// reap waits for the process to end and its output to drain, and closes its pipes. A
-// worker whose IPC pipe ended but that does not exit within a second is killed.
-func (w *worker) reap() exitInfo {
-	t := time.AfterFunc(time.Second, func() {
-		w.kill(&killInfo{reason: killProtocol, err: errors.New("closed its IPC pipe but did not exit")})
-	})
-	var state *os.ProcessState
-	if w.conn != nil {
-		state = w.conn.Wait()
-	} else {
-		w.cmd.Wait()
-		state = w.cmd.ProcessState
-	}
-	t.Stop()
-	drained := make(chan struct{})
-	go func() { w.output.Wait(); close(drained) }()
-	select {
-	case <-drained:
-	case <-time.After(time.Second): // a process the task started holds the output open
-		closeAll(w.outR, w.errR)
-		closeReaders(w.outRC, w.errRC)
-		<-drained
-	}
-	if w.conn != nil {
-		w.conn.Close()
-	} else {
-		closeAll(w.toW, w.fromW)
-	}
-	code, sig := exitStatus(state)
-	return exitInfo{code: code, signal: sig, stderr: w.stderr.bytes()}
-}
-
-func (w *worker) exitError(x exitInfo, err error) *executor.WorkerExitError {
-	return &executor.WorkerExitError{PID: w.pid, ExitCode: x.code, Signal: x.signal, Stderr: x.stderr, Err: err}
-}
-
-// startError explains a worker that failed to start, naming the likely fix.
-func (w *worker) startError(err error, x exitInfo) error {
-	const fix = "does the binary call procpool.ServeIfWorker() first thing in main (and in TestMain)?"
-	var ie *errInit
-	k := w.killed.Load()
-	switch {
-	case errors.As(err, &ie):
-		return fmt.Errorf("procpool: worker %d: %w", w.pid, ie)
-	case k != nil && k.reason == killStart && k.err != err:
-		return fmt.Errorf("procpool: worker %d (%s) sent no hello within %v: %s: %w",
-			w.pid, w.p.path, w.p.cfg.startTimeout, fix, w.exitError(x, k.err))
-	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
-		return fmt.Errorf("procpool: worker %d (%s) ended before its hello: %s: %w",
-			w.pid, w.p.path, fix, w.exitError(x, nil))
-	}
-	return fmt.Errorf("procpool: worker %d (%s) failed its handshake: %w", w.pid, w.p.path, w.exitError(x, err))
-}
-
-func closeReaders(rs ...io.ReadCloser) {
-	for _, r := range rs {
-		if r != nil {
-			r.Close()
-		}
-	}
-}
-
 func shutdownFrame(b []byte) []byte { return ipc.AppendShutdown(b) }
-
-// hello records what the workers can run.
-func (p *Pool) hello(names []string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.names == nil {
-		p.names = make(map[string]bool, len(names))
-		for _, n := range names {
-			p.names[n] = true
-		}
-	}
-}
 
 // workerReady puts a worker that finished its start-up to work.
 func (p *Pool) workerReady(w *worker) {
@@ -139,7 +56,7 @@ func (p *Pool) startFailed(w *worker, err, cause error) {
 		p.signalFirstLocked(p.broken)
 	case errors.As(cause, &ie) || len(p.failures) > p.cfg.intensity:
 		dropped = p.breakLocked(err)
-	case p.broken == nil && (!p.closed || p.queue.len() > 0):
+	case p.broken == nil && (!p.closed || p.queue.Len() > 0):
 		p.scheduleLocked(w.slot, min(10*time.Millisecond<<min(p.streak-1, 10), time.Second))
 	}
 	broken := p.broken
@@ -158,7 +75,7 @@ func (p *Pool) scheduleLocked(slot int, delay time.Duration) {
 			return
 		}
 		delete(p.scheduled, t)
-		if p.broken == nil && (!p.closed || p.queue.len() > 0) {
+		if p.broken == nil && (!p.closed || p.queue.Len() > 0) {
 			p.restarts[slot]++
 			p.startLocked(slot)
 		}
@@ -185,7 +102,7 @@ func (p *Pool) breakLocked(err error) []*unit {
 		}()
 	}
 	p.idle = nil
-	return p.queue.takeAll()
+	return p.queue.TakeAll()
 }
 
 // retireLocked takes w out of service after its unit (its caller tells it to exit) and

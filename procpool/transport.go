@@ -7,11 +7,11 @@ import (
 	"time"
 )
 
-// A Transport launches worker processes and connects the pool to them, for workers that
-// are not reached over the default pipes on fd 3 and 4 (package procpool/goplugin is one:
-// it launches plugin binaries through hashicorp/go-plugin and carries the frames over
-// gRPC). Whatever the transport, the pool supervises the process itself: it kills it,
-// restarts it, reads its memory and reports its exit.
+// A Transport launches worker processes and connects the pool to them. The default
+// re-executes a binary with two pipes on fd 3 and 4; package procpool/goplugin has
+// another, which launches plugin binaries through hashicorp/go-plugin and carries the
+// frames over gRPC. Whatever the transport, the pool supervises the process itself: it
+// kills it, restarts it, reads its memory and reports its exit.
 //
 // Start is called from the worker's own goroutine, once per worker process, and must be
 // safe for concurrent use. It returns once the process runs and its connection is open;
@@ -70,9 +70,9 @@ func (s *Spec) ForwardStdout(r io.ReadCloser) { s.w.forward(r, false) }
 func (s *Spec) ForwardStderr(r io.ReadCloser) { s.w.forward(r, true) }
 
 func (w *worker) forward(r io.ReadCloser, stderr bool) {
-	sink, keep, s := w.p.stdout, (*tail)(nil), &w.outS
+	sink, keep, s := w.p.stdout, (*tail)(nil), &w.outputs.out
 	if stderr {
-		sink, keep, s = w.p.stderr, &w.stderr, &w.errS
+		sink, keep, s = w.p.stderr, &w.stderr, &w.outputs.err
 		w.errRC = r
 	} else {
 		w.outRC = r
@@ -80,20 +80,8 @@ func (w *worker) forward(r io.ReadCloser, stderr bool) {
 	s.start(r, sink, keep, &w.output)
 }
 
-// WithTransport makes the pool launch and reach its workers through t instead of
-// re-executing a binary with two pipes; see [Transport]. [WithCommand]'s path and
-// arguments, if given, are handed to t in its [Spec].
-func WithTransport(t Transport) Option {
-	return optionFunc(func(c *config) {
-		if t == nil {
-			c.fail("WithTransport(nil)")
-		}
-		c.transport = t
-	})
-}
-
-// startConn starts the worker through the pool's transport.
-func (w *worker) startConn() error {
+// start starts the worker's process through the pool's transport.
+func (w *worker) start() error {
 	p := w.p
 	spec := &Spec{
 		Path: p.path, Args: p.cfg.args,
@@ -113,4 +101,16 @@ func (w *worker) startConn() error {
 		proc.Kill()
 	}
 	return nil
+}
+
+// WithTransport makes the pool launch and reach its workers through t instead of
+// re-executing a binary with two pipes; see [Transport]. [WithCommand]'s path and
+// arguments, if given, are handed to t in its [Spec].
+func WithTransport(t Transport) Option {
+	return optionFunc(func(c *config) {
+		if t == nil {
+			c.fail("WithTransport(nil)")
+		}
+		c.transport = t
+	})
 }

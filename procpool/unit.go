@@ -1,0 +1,64 @@
+package procpool
+
+import (
+	"sync"
+	"sync/atomic"
+
+	"github.com/dualpool/dualpool/backend"
+)
+
+// job is one task as the pool tracks it.
+type job struct {
+	t       backend.Task
+	input   []byte // the encoded argument
+	started bool   // Start was called: it is Running
+	retried bool   // it was run again alone after its worker died in a batch
+	done    atomic.Bool
+}
+
+// unit is one dispatch to a worker: a task, or a Map chunk sent in one frame. A unit of
+// one task keeps its job and a short argument inside itself, so that a Submit costs one
+// allocation here.
+type unit struct {
+	jobs []*job
+	base uint64       // id of jobs[0] on the worker it went to
+	left atomic.Int32 // jobs not yet answered
+
+	mu       sync.Mutex
+	stops    []func() bool // ctx watches and kill timers
+	finished bool
+
+	one    job
+	oneRef [1]*job
+	small  [32]byte
+}
+
+// addStop records a watch to stop when u is finished, or stops it now if u is.
+func (u *unit) addStop(stop func() bool) {
+	u.mu.Lock()
+	if !u.finished {
+		u.stops = append(u.stops, stop)
+		u.mu.Unlock()
+		return
+	}
+	u.mu.Unlock()
+	stop()
+}
+
+// finish marks u finished and stops its watches.
+func (u *unit) finish() {
+	u.mu.Lock()
+	u.finished = true
+	stops := u.stops
+	u.stops = nil
+	u.mu.Unlock()
+	for _, stop := range stops {
+		stop()
+	}
+}
+
+// unitOf returns a unit for the jobs.
+func unitOf(jobs ...*job) *unit {
+	u := &unit{jobs: jobs}
+	return u
+}
