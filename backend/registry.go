@@ -29,6 +29,15 @@ type Call interface {
 	// it returns encode's error. A panic in the function is recovered into a
 	// *executor.PanicError, a runtime.Goexit into executor.ErrGoexit.
 	Run(ctx context.Context, decode func(in any) error, encode func(out any) error) error
+
+	// RunChunk calls the function on each argument of a chunk, in order: decode fills a
+	// *[]In, stop is asked before each call whether the chunk was cancelled (a non-nil
+	// error fails the call without running it), fail is told each call that failed, and
+	// encode is given the *[]Out of results, zero where a call failed. Its error is a
+	// failure of the whole chunk: the arguments did not decode, or the results did not
+	// encode. A runtime.Goexit in a call ends the goroutine, as in Run.
+	RunChunk(ctx context.Context, decode func(ins any) error, stop func() error,
+		fail func(i int, err error), encode func(outs any) error) error
 }
 
 // Lookup returns the function registered under name.

@@ -50,3 +50,27 @@ type Task interface {
 type Batcher interface {
 	ExecuteBatch(ctx context.Context, batch []Task) error
 }
+
+// Chunk is several calls of one function with one ctx, as executor.Map makes them from
+// its chunks, for a backend that moves their arguments and results in one piece: a
+// process pool encodes the arguments as one slice and decodes the results as one. As a
+// [Task] it stands for all its calls: Input is a *[]In of Len arguments, Start starts them
+// all, Finish decodes a *[]Out of Len results and resolves every call not failed with
+// FailItem, and Fail and Discard resolve every call not yet resolved.
+type Chunk interface {
+	Task
+	// Len is the number of calls.
+	Len() int
+	// FailItem resolves call i with err, before Finish resolves the others.
+	FailItem(i int, err error)
+	// Items returns the calls as Tasks of their own, for a backend that must run them
+	// one by one after all (a process pool runs each again alone when the worker that
+	// had the chunk died). They are Running once Start has returned true.
+	Items() []Task
+}
+
+// ChunkExecutor is implemented by a backend that runs a [Chunk] as one unit; Map finds it
+// by type assertion and prefers it to [Batcher]. On an error the chunk was not taken.
+type ChunkExecutor interface {
+	ExecuteChunk(ctx context.Context, c Chunk) error
+}

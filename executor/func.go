@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"runtime/debug"
+	"slices"
 
 	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/internal/registry"
@@ -56,9 +57,11 @@ func (r registered[In, Out]) NewCall() backend.Call { return &workerCall[In, Out
 // workerCall holds one argument and one result of a function, reused from task to task by
 // a worker, so that decoding into it and encoding from it allocate nothing of their own.
 type workerCall[In, Out any] struct {
-	fn  func(context.Context, In) (Out, error)
-	in  In
-	out Out
+	fn   func(context.Context, In) (Out, error)
+	in   In
+	out  Out
+	ins  []In
+	outs []Out
 }
 
 func (c *workerCall[In, Out]) Run(ctx context.Context, decode, encode func(any) error) error {
@@ -76,6 +79,31 @@ func (c *workerCall[In, Out]) Run(ctx context.Context, decode, encode func(any) 
 	c.out = out
 	err = encode(&c.out)
 	c.out = zeroOut
+	return err
+}
+
+func (c *workerCall[In, Out]) RunChunk(ctx context.Context, decode func(any) error, stop func() error,
+	fail func(int, error), encode func(any) error) error {
+	c.ins = c.ins[:0]
+	if err := decode(&c.ins); err != nil {
+		return err
+	}
+	c.outs = slices.Grow(c.outs[:0], len(c.ins))[:len(c.ins)]
+	for i, in := range c.ins {
+		if err := stop(); err != nil {
+			fail(i, err)
+			continue
+		}
+		out, err := callRecover(ctx, c.fn, in)
+		if err != nil {
+			fail(i, err)
+			continue
+		}
+		c.outs[i] = out
+	}
+	err := encode(&c.outs)
+	clear(c.ins) // keep nothing of the tasks alive
+	clear(c.outs)
 	return err
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"iter"
-	"sync/atomic"
 	"time"
 
 	"github.com/dualpool/dualpool/backend"
@@ -74,7 +73,7 @@ func Map[In, Out any](ctx context.Context, ex Executor, f Func[In, Out], inputs 
 		m := newMapRun(ctx, ex, f, true, opts)
 		m.run(inputs, func(c *chunk[In, Out]) bool {
 			for i := range c.items {
-				if !yield(c.items[i].val, c.items[i].err) {
+				if !yield(c.outs[i], c.items[i].err) {
 					return false
 				}
 			}
@@ -91,7 +90,7 @@ func MapUnordered[In, Out any](ctx context.Context, ex Executor, f Func[In, Out]
 		m := newMapRun(ctx, ex, f, false, opts)
 		m.run(inputs, func(c *chunk[In, Out]) bool {
 			for i := range c.items {
-				if !yield(Result[Out]{Index: c.start + i, Value: c.items[i].val, Err: c.items[i].err}) {
+				if !yield(Result[Out]{Index: c.start + i, Value: c.outs[i], Err: c.items[i].err}) {
 					return false
 				}
 			}
@@ -108,28 +107,11 @@ const AutoChunkTarget = 2 * time.Millisecond
 // maxAutoChunk bounds the chunks Map sizes itself.
 const maxAutoChunk = 1 << 14
 
-// chunk is one dispatch of Map: a few items that resolve on their own and tell the chunk.
-type chunk[In, Out any] struct {
-	start     int // input position of items[0]
-	ctx       context.Context
-	f         Func[In, Out]
-	items     []mapItem[In, Out]
-	remaining atomic.Int32
-	done      chan<- *chunk[In, Out] // buffered for every chunk in flight: never blocks
-	finished  bool                   // seen on done; touched by the consumer only
-	sent      time.Time              // when it was dispatched, for a chunk sized by Map
-}
-
-func (c *chunk[In, Out]) itemDone() {
-	if c.remaining.Add(-1) == 0 {
-		c.done <- c
-	}
-}
-
 type mapRun[In, Out any] struct {
 	ctx      context.Context
 	ex       Executor
-	batcher  backend.Batcher // ex, if it can batch
+	batcher  backend.Batcher       // ex, if it can batch
+	chunker  backend.ChunkExecutor // ex, if it can run chunks
 	f        Func[In, Out]
 	ordered  bool
 	cfg      mapConfig
@@ -152,8 +134,9 @@ func newMapRun[In, Out any](ctx context.Context, ex Executor, f Func[In, Out], o
 	}
 	m := &mapRun[In, Out]{ctx: ctx, ex: ex, f: f, ordered: ordered, cfg: cfg, size: cfg.chunk}
 	m.batcher, _ = ex.(backend.Batcher)
+	m.chunker, _ = ex.(backend.ChunkExecutor)
 	if cfg.chunk == 0 {
-		m.size, m.auto = 1, m.batcher != nil
+		m.size, m.auto = 1, m.batcher != nil || m.chunker != nil
 	}
 	// The done channel has room for every chunk that can be in flight: the window's
 	// worth of chunks of one item, or of the explicit size.
@@ -205,11 +188,11 @@ func (m *mapRun[In, Out]) run(inputs iter.Seq[In], emit func(*chunk[In, Out]) bo
 	next := 0
 	for in := range inputs {
 		if cur == nil {
-			cur = &chunk[In, Out]{start: next, ctx: ctx, f: m.f, items: make([]mapItem[In, Out], 0, m.size), done: m.done}
+			cur = newChunk(next, ctx, m.f, m.size, m.done)
 		}
-		cur.items = append(cur.items, mapItem[In, Out]{in: in})
+		cur.ins = append(cur.ins, in)
 		next++
-		if len(cur.items) < m.size {
+		if len(cur.ins) < m.size {
 			continue
 		}
 		m.dispatch(cur)
@@ -230,13 +213,16 @@ func (m *mapRun[In, Out]) run(inputs iter.Seq[In], emit func(*chunk[In, Out]) bo
 }
 
 func (m *mapRun[In, Out]) dispatch(c *chunk[In, Out]) {
-	c.remaining.Store(int32(len(c.items)))
-	for i := range c.items {
-		c.items[i].c = c
-	}
+	c.seal()
 	m.inflight = append(m.inflight, c)
 	if m.auto {
 		c.sent = time.Now()
+	}
+	if len(c.items) > 1 && m.chunker != nil {
+		if err := m.chunker.ExecuteChunk(m.ctx, c); err != nil {
+			c.Fail(err)
+		}
+		return
 	}
 	if len(c.items) == 1 || m.batcher == nil {
 		for i := range c.items {

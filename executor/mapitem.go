@@ -7,12 +7,12 @@ import (
 )
 
 // mapItem is one input of Map: a Task lighter than a Future, since nobody waits on it
-// alone. Its chunk holds what the items share (ctx, function) and is told when each item is
-// resolved; the Map goroutine reads val and err only after the whole chunk is done.
+// alone. Its chunk holds what the items share (ctx, function) and its argument and
+// result, and is told when each item is resolved; the Map goroutine reads the results
+// and errors only after the whole chunk is done.
 type mapItem[In, Out any] struct {
 	lc  lifecycle
-	in  In
-	val Out
+	i   int // its place in the chunk
 	err error
 	c   *chunk[In, Out]
 }
@@ -21,7 +21,7 @@ var _ backend.Task = (*mapItem[int, int])(nil)
 
 func (it *mapItem[In, Out]) Context() context.Context { return it.c.ctx }
 func (it *mapItem[In, Out]) Func() string             { return it.c.f.name }
-func (it *mapItem[In, Out]) Input() any               { return &it.in }
+func (it *mapItem[In, Out]) Input() any               { return &it.c.ins[it.i] }
 
 func (it *mapItem[In, Out]) Start() bool {
 	if done := it.c.ctx.Done(); done != nil {
@@ -44,16 +44,17 @@ func (it *mapItem[In, Out]) Run(count func(error)) {
 		}
 		it.resolve(v, err)
 	}()
-	v, err = callRecover(it.c.ctx, it.c.f.fn, it.in)
+	v, err = callRecover(it.c.ctx, it.c.f.fn, it.c.ins[it.i])
 }
 
 func (it *mapItem[In, Out]) Finish(decode func(out any) error) {
 	if !it.lc.claim() {
 		return
 	}
-	if err := decode(&it.val); err != nil {
+	out := &it.c.outs[it.i]
+	if err := decode(out); err != nil {
 		var zero Out
-		it.val, it.err = zero, err
+		*out, it.err = zero, err
 	}
 	it.publish(Finished)
 }
@@ -74,7 +75,16 @@ func (it *mapItem[In, Out]) resolve(v Out, err error) {
 	if !it.lc.claim() {
 		return
 	}
-	it.val, it.err = v, err
+	it.c.outs[it.i], it.err = v, err
+	it.publish(Finished)
+}
+
+// settle resolves the item with the result already in its place, unless it is resolved.
+func (it *mapItem[In, Out]) settle(err error) {
+	if !it.lc.claim() {
+		return
+	}
+	it.err = err
 	it.publish(Finished)
 }
 

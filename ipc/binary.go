@@ -17,7 +17,13 @@ import (
 //	0x03 int16    varint          0x09 uint32   uvarint       0x0f []byte         raw bytes
 //	0x04 int32    varint          0x0a uint64   uvarint       0x10 time.Duration  varint
 //	0x05 int64    varint          0x0b float32  4 bytes LE    0x11 struct{}       nothing
-//	0x06 uint     uvarint         0x0c float64  8 bytes LE    'j'  other          JSON
+//	0x06 uint     uvarint         0x0c float64  8 bytes LE    0x12 list           see below
+//	                                                          'j'  other          JSON
+//
+// A list is a slice of int, int32, int64, uint32, uint64, float64, string or bool: the
+// element's tag, a uvarint count, and the elements without tags (a varint or uvarint each
+// for integers, 8 bytes little endian for a float64, a uvarint length and the bytes for a
+// string, one byte for a bool). Other slices are JSON.
 //
 // The fallback is JSON rather than gob because it measured about 20 times faster for a
 // small struct (a gob stream must carry its type description in every message: ~40 µs
@@ -127,6 +133,9 @@ func (binaryCodec) Append(dst []byte, v any) ([]byte, error) {
 	case struct{}, *struct{}:
 		return append(dst, tagEmpty), nil
 	default:
+		if b, ok := appendList(dst, v); ok {
+			return b, nil
+		}
 		return JSON.Append(append(dst, tagJSON), v) // JSON encodes a pointer as its value
 	}
 	dst = append(dst, tag)
@@ -154,6 +163,9 @@ func (binaryCodec) Decode(data []byte, ptr any) error {
 		return fmt.Errorf("ipc: binary codec: empty value for %T", ptr)
 	}
 	tag, b := data[0], data[1:]
+	if tag == tagList && listTag(ptr) != 0 {
+		return decodeList(b, ptr)
+	}
 	want := tagOf(ptr)
 	if tag != want {
 		return fmt.Errorf("ipc: binary codec: value tagged %#x cannot decode into %T", tag, ptr)

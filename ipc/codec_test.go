@@ -3,6 +3,7 @@ package ipc_test
 import (
 	"encoding/json"
 	"reflect"
+	"slices"
 	"testing"
 	"time"
 
@@ -91,5 +92,63 @@ func BenchmarkCodec(b *testing.B) {
 				json.Unmarshal(buf, ptr)
 			}
 		})
+	}
+}
+
+func TestBinaryLists(t *testing.T) {
+	round := func(v, ptr any) {
+		t.Helper()
+		b, err := ipc.Binary.Append(nil, v)
+		if err != nil {
+			t.Fatalf("Append(%v): %v", v, err)
+		}
+		if b[0] != 0x12 {
+			t.Fatalf("Append(%T) tag %#x; want the list tag 0x12", v, b[0])
+		}
+		if err := ipc.Binary.Decode(b, ptr); err != nil {
+			t.Fatalf("Decode(%T): %v", ptr, err)
+		}
+	}
+	ints := []int{0, -1, 1 << 40, 7}
+	var gotInts []int
+	round(ints, &gotInts)
+	if !slices.Equal(ints, gotInts) {
+		t.Errorf("[]int: got %v; want %v", gotInts, ints)
+	}
+	strs := []string{"", "a", "ünïcode"}
+	var gotStrs []string
+	round(&strs, &gotStrs) // a pointer encodes as its value
+	if !slices.Equal(strs, gotStrs) {
+		t.Errorf("[]string: got %q; want %q", gotStrs, strs)
+	}
+	floats := []float64{0.5, -2, 1e300}
+	var gotFloats []float64
+	round(floats, &gotFloats)
+	if !slices.Equal(floats, gotFloats) {
+		t.Errorf("[]float64: got %v; want %v", gotFloats, floats)
+	}
+	bools := []bool{true, false, true}
+	var gotBools []bool
+	round(bools, &gotBools)
+	if !slices.Equal(bools, gotBools) {
+		t.Errorf("[]bool: got %v; want %v", gotBools, bools)
+	}
+	big := []int64{1 << 40}
+	var small []int32
+	b, _ := ipc.Binary.Append(nil, big)
+	if err := ipc.Binary.Decode(b, &small); err == nil {
+		t.Errorf("Decode([]int64 into *[]int32) = nil; want an error")
+	}
+	var overflow []int32
+	b, _ = ipc.Binary.Append(nil, []int32{1})
+	b = append(b[:len(b)-1], 0x80, 0x80, 0x80, 0x80, 0x10) // 1<<32: over int32
+	b[2] = 1
+	if err := ipc.Binary.Decode(b, &overflow); err == nil {
+		t.Errorf("Decode(an int32 list with 1<<32) = nil; want an error")
+	}
+	var short []float64
+	b, _ = ipc.Binary.Append(nil, []float64{1, 2})
+	if err := ipc.Binary.Decode(b[:len(b)-3], &short); err == nil {
+		t.Errorf("Decode(a cut float list) = nil; want an error")
 	}
 }

@@ -31,13 +31,29 @@
 // "rest" is every byte to the end of the frame.
 //
 //	Hello    (worker→parent, first frame)  magic string "dualpool", version uvarint,
-//	                                       pid uvarint, codec string, count uvarint, count × name string
+//	                                       pid uvarint, codec string, count uvarint, count × name string,
+//	                                       and optionally features uvarint (a bit set, below)
 //	Task     (parent→worker)               task
 //	Batch    (parent→worker)               count uvarint, count × task; run in order
 //	Result   (worker→parent)               id uvarint, output rest (the encoded result)
 //	Error    (worker→parent)               id uvarint, errkind uint8, message string, stack rest
 //	Cancel   (parent→worker)               id uvarint, reason uint8 (1 cancelled, 2 deadline)
 //	Shutdown (parent→worker)               empty: finish the tasks received, then exit 0
+//	Chunk    (parent→worker)               count uvarint, task: count calls of one function
+//	ChunkResult (worker→parent)            id uvarint, count uvarint, count × failure, output rest
+//
+// where failure is: index uvarint (the call's place in its chunk), errkind uint8, message
+// string, stack bytes.
+//
+// Chunk and ChunkResult are an optional part, for a Map chunk: the parent sends them only
+// to a worker whose Hello has the feature bit 1 (FeatureChunk). A Chunk's input is the
+// count arguments encoded together, as the codec encodes a slice of them; the worker
+// runs the calls in order and answers with one ChunkResult whose output encodes the slice
+// of count results (the zero value where a call failed), preceded by the failures, or
+// with one Error of the chunk's id when the chunk failed as a whole (its input did not
+// decode, its function is unknown): every call then fails with it. A Cancel with the
+// chunk's id cancels the calls not yet run (each fails with the reason) and the ctx of
+// the one running.
 //
 // where task is: id uvarint, function name string, deadline varint (Unix nanoseconds;
 // 0 for none), input bytes (the encoded argument).

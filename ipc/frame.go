@@ -44,10 +44,12 @@ const (
 	KindError
 	KindCancel
 	KindShutdown
+	KindChunk
+	KindChunkResult
 )
 
 func (k Kind) String() string {
-	names := [...]string{"invalid", "hello", "task", "batch", "result", "error", "cancel", "shutdown"}
+	names := [...]string{"invalid", "hello", "task", "batch", "result", "error", "cancel", "shutdown", "chunk", "chunk result"}
 	if int(k) < len(names) {
 		return names[k]
 	}
@@ -56,8 +58,8 @@ func (k Kind) String() string {
 
 // Reader reads frames. It is not safe for concurrent use.
 type Reader struct {
-	r   *bufio.Reader
-	max int
+	r    *bufio.Reader
+	max  int
 	buf  []byte // for frames larger than r's buffer
 	used int    // bytes of r's buffer that the last frame returned still occupies
 }

@@ -11,7 +11,17 @@ type Hello struct {
 	PID     int      // its process id
 	Codec   string   // the name of the codec it uses
 	Names   []string // the functions it has registered
+	// Features are the optional frames it understands ([FeatureChunk]); a worker that
+	// predates them sends none.
+	Features Feature
 }
+
+// Feature is a bit set of optional parts of the protocol that a worker announces in its
+// Hello. The parent uses only those announced.
+type Feature uint64
+
+// FeatureChunk: the worker runs Chunk frames and answers them with ChunkResult frames.
+const FeatureChunk Feature = 1
 
 // Task is one call: a Task frame, or one entry of a Batch frame.
 type Task struct {
@@ -57,6 +67,9 @@ func AppendHello(dst []byte, h Hello) []byte {
 	for _, n := range h.Names {
 		dst = appendString(dst, n)
 	}
+	if h.Features != 0 {
+		dst = binary.AppendUvarint(dst, uint64(h.Features))
+	}
 	return endFrame(dst, start)
 }
 
@@ -70,6 +83,9 @@ func DecodeHello(body []byte) (Hello, error) {
 	n := d.count("names", 1)
 	for range n {
 		h.Names = append(h.Names, d.string("name"))
+	}
+	if d.err == nil && len(d.b) > 0 {
+		h.Features = Feature(d.uvarint("features"))
 	}
 	return h, d.end("hello")
 }
@@ -220,4 +236,58 @@ func AppendShutdown(dst []byte) []byte {
 func BatchLen(body []byte) int {
 	d := decoder{b: body}
 	return d.count("batch count", 4)
+}
+
+// AppendChunk appends a Chunk frame to dst: n calls of t.Func, whose arguments t.Input
+// holds encoded together (as the codec encodes a slice of them), with one id and one
+// deadline for all.
+func AppendChunk(dst []byte, t Task, n int) []byte {
+	dst, start := beginFrame(dst, KindChunk)
+	dst = binary.AppendUvarint(dst, uint64(n))
+	return endFrame(appendTask(dst, t), start)
+}
+
+// DecodeChunk decodes a Chunk body. Input aliases body.
+func DecodeChunk(body []byte) (t Task, n int, err error) {
+	d := decoder{b: body}
+	n = int(d.uvarint("chunk count"))
+	t = d.task()
+	if d.err == nil && (n < 1 || n > len(body)) {
+		d.fail("chunk count")
+	}
+	return t, n, d.end("chunk")
+}
+
+// BeginChunkResult appends the start of a ChunkResult frame for chunk id, with the
+// failed calls (their ID is the call's index in the chunk). The caller appends the
+// encoded results (a slice of n, zero values where a call failed) and ends the frame
+// with [EndFrame].
+func BeginChunkResult(dst []byte, id uint64, failed []Error) (out []byte, start int) {
+	dst, start = beginFrame(dst, KindChunkResult)
+	dst = binary.AppendUvarint(dst, id)
+	dst = binary.AppendUvarint(dst, uint64(len(failed)))
+	for _, e := range failed {
+		dst = binary.AppendUvarint(dst, e.ID)
+		dst = append(dst, byte(e.Kind))
+		dst = appendString(dst, e.Message)
+		dst = appendBytes(dst, e.Stack)
+	}
+	return dst, start
+}
+
+// DecodeChunkResult decodes a ChunkResult body: the chunk's id, its failed calls (ID is
+// the call's index), and the encoded results. Output and the failures' Stack alias body.
+func DecodeChunkResult(body []byte) (id uint64, failed []Error, output []byte, err error) {
+	d := decoder{b: body}
+	id = d.uvarint("id")
+	n := d.count("failures", 3)
+	for range n {
+		e := Error{ID: d.uvarint("index"), Kind: ErrKind(d.byte("errkind")), Message: d.string("message"), Stack: d.bytes("stack")}
+		if d.err == nil && (e.Kind < ErrText || e.Kind > ErrGoexit) {
+			d.fail("errkind")
+		}
+		failed = append(failed, e)
+	}
+	output = d.rest()
+	return id, failed, output, d.err
 }

@@ -113,7 +113,7 @@ func (p *Pool) workerDied(w *worker, x exitInfo) {
 	p.checkDrainedLocked()
 	p.mu.Unlock()
 	for _, f := range fails {
-		p.failed.Add(1)
+		p.failed.Add(uint64(f.j.size()))
 		f.j.t.Fail(f.err)
 	}
 	for _, s := range sends {
@@ -134,14 +134,20 @@ func (p *Pool) judgeLocked(w *worker, k *killInfo, x exitInfo, u *unit) (fails [
 	}
 	u.finish()
 	var left []*job
+	calls := 0
 	for _, j := range u.jobs {
 		if !j.done.Load() {
 			left = append(left, j)
+			calls += j.size()
 		}
 	}
-	p.running.Add(-int64(len(left)))
+	p.running.Add(-int64(calls))
 	for _, j := range left {
-		err, rerun := p.verdict(w, k, x, j, len(left))
+		err, rerun := p.verdict(w, k, x, j, calls)
+		if rerun && p.broken == nil && j.chunk != nil && j.started {
+			again, fails = p.unchunkLocked(j, again, fails)
+			continue
+		}
 		if rerun && p.broken == nil {
 			again = append(again, j)
 			continue
@@ -152,6 +158,40 @@ func (p *Pool) judgeLocked(w *worker, k *killInfo, x exitInfo, u *unit) (fails [
 		fails = append(fails, failure{j, err})
 	}
 	return fails, again
+}
+
+// rerunCalls queues the calls of chunk job j to run again alone, first.
+func (p *Pool) rerunCalls(j *job) {
+	p.mu.Lock()
+	again, fails := p.unchunkLocked(j, nil, nil)
+	for i := len(again) - 1; i >= 0; i-- {
+		p.queue.PushFront(unitOf(again[i]))
+	}
+	sends := p.dispatchIdleLocked()
+	p.mu.Unlock()
+	for _, f := range fails {
+		p.failed.Add(1)
+		f.j.t.Fail(f.err)
+	}
+	for _, s := range sends {
+		s.w.send(s.u)
+	}
+}
+
+// unchunkLocked splits a chunk that was sent to a worker that died into its calls, each
+// to run again alone: the parent cannot tell which of them ran.
+func (p *Pool) unchunkLocked(j *job, again []*job, fails []failure) ([]*job, []failure) {
+	for _, t := range j.chunk.Items() {
+		c := &job{t: t, started: true, retried: true}
+		in, err := p.encodeInput(nil, t)
+		if err != nil {
+			fails = append(fails, failure{c, err})
+			continue
+		}
+		c.input = in
+		again = append(again, c)
+	}
+	return again, fails
 }
 
 // verdict decides the fate of job j, left unanswered by a dead worker with n such jobs:
@@ -169,7 +209,7 @@ func (p *Pool) verdict(w *worker, k *killInfo, x exitInfo, j *job, n int) (err e
 		return &executor.KilledError{PID: w.pid, Grace: p.cfg.killGrace, Cause: ctx.Err()}, false
 	case k != nil && k.reason == killShutdown:
 		return &executor.KilledError{PID: w.pid, Cause: k.cause}, false
-	case n > 1 && !j.retried:
+	case n > 1 && !j.retried: // a chunk is split into its calls
 		j.retried = true
 		j.done.Store(false)
 		return nil, true

@@ -19,10 +19,7 @@ func (p *Pool) Execute(ctx context.Context, t backend.Task) error {
 	if err := p.admit(t); err != nil {
 		return err
 	}
-	u := &unit{}
-	u.one.t = t
-	u.oneRef[0] = &u.one
-	u.jobs = u.oneRef[:]
+	u := unitOne(t, nil)
 	in, err := p.encodeInput(u.small[:0], t)
 	if err != nil {
 		return p.take(nil, nil, []failure{{&u.one, err}}, 1)
@@ -42,6 +39,30 @@ func (p *Pool) ExecuteBatch(ctx context.Context, batch []backend.Task) error {
 	}
 	units, bad := p.encodeBatch(batch)
 	return p.take(nil, units, bad, len(batch))
+}
+
+// ExecuteChunk implements backend.ChunkExecutor: the chunk's arguments are encoded as one
+// slice and go to one worker in one frame, and its results come back as one, which costs
+// one encoding and one decoding for the whole chunk. A chunk whose arguments do not encode
+// together or do not fit a frame, or a pool whose workers do not announce chunks, goes as
+// a batch instead, call by call.
+func (p *Pool) ExecuteChunk(ctx context.Context, c backend.Chunk) error {
+	if err := p.admit(c); err != nil {
+		return err
+	}
+	p.mu.Lock()
+	chunks := p.features&ipc.FeatureChunk != 0
+	p.mu.Unlock()
+	if !chunks {
+		return p.ExecuteBatch(ctx, c.Items())
+	}
+	u := unitOne(c, c)
+	in, err := p.encodeInput(nil, c)
+	if err != nil {
+		return p.ExecuteBatch(ctx, c.Items())
+	}
+	u.one.input = in
+	return p.take(u, nil, nil, c.Len())
 }
 
 // admit checks what can be checked before anything is encoded.
@@ -96,7 +117,7 @@ func (p *Pool) take(one *unit, units []*unit, bad []failure, n int) error {
 	}
 	p.mu.Unlock()
 	for _, f := range bad {
-		p.failed.Add(1)
+		p.failed.Add(uint64(f.j.size()))
 		f.j.t.Fail(f.err)
 	}
 	for _, s := range sends {
@@ -173,7 +194,7 @@ func (p *Pool) assignLocked(w *worker, u *unit) {
 	w.nextID += uint64(len(u.jobs))
 	u.left.Store(int32(len(u.jobs)))
 	w.cur.Store(u)
-	p.running.Add(int64(len(u.jobs)))
+	p.running.Add(int64(u.size))
 }
 
 // nextLocked gives w its next unit, or parks it: idle, or told to exit when the pool is
@@ -243,18 +264,19 @@ func (w *worker) send(u *unit) {
 // meanwhile is answered here.
 func (p *Pool) start(u *unit) (live int) {
 	for _, j := range u.jobs {
+		n := j.size()
 		switch {
 		case !j.started && !j.t.Start():
-			p.cancelled.Add(1)
+			p.cancelled.Add(uint64(n))
 			j.done.Store(true)
 			u.left.Add(-1)
-			p.running.Add(-1)
+			p.running.Add(-int64(n))
 			continue
 		case j.started && j.t.Context().Err() != nil:
-			p.failed.Add(1)
+			p.failed.Add(uint64(n))
 			j.done.Store(true)
 			u.left.Add(-1)
-			p.running.Add(-1)
+			p.running.Add(-int64(n))
 			j.t.Fail(fmt.Errorf("procpool: task not run again after its worker died: %w", j.t.Context().Err()))
 			continue
 		}
@@ -280,7 +302,11 @@ func appendUnit(b []byte, u *unit, live int) []byte {
 	}
 	if live == 1 {
 		for i, j := range u.jobs {
-			if !j.done.Load() {
+			switch {
+			case j.done.Load():
+			case j.chunk != nil:
+				return ipc.AppendChunk(b, task(i), j.chunk.Len())
+			default:
 				return ipc.AppendTask(b, task(i))
 			}
 		}

@@ -54,43 +54,75 @@ func (w *worker) readAnswers(r *ipc.Reader) error {
 		if err != nil {
 			return err
 		}
-		var id uint64
-		var out []byte
-		var failure *ipc.Error
+		var a answer
 		switch kind {
 		case ipc.KindResult:
-			id, out, err = ipc.DecodeResult(body)
+			a.id, a.out, err = ipc.DecodeResult(body)
 		case ipc.KindError:
 			var e ipc.Error
 			e, err = ipc.DecodeError(body)
-			id, failure = e.ID, &e
+			a.id, a.failure = e.ID, &e
+		case ipc.KindChunkResult:
+			a.id, a.failed, a.out, err = ipc.DecodeChunkResult(body)
+			a.chunk = true
 		default:
 			err = fmt.Errorf("%w: unexpected %v frame from worker", ipc.ErrCorrupt, kind)
 		}
 		if err != nil {
 			return err
 		}
-		if err := w.answered(id, out, failure); err != nil {
+		if err := w.answered(&a); err != nil {
 			return err
 		}
 	}
 }
 
+// answer is one answer frame of a worker.
+type answer struct {
+	id      uint64
+	out     []byte      // the encoded result, or a chunk's results
+	failure *ipc.Error  // the task's failure, or the whole chunk's
+	chunk   bool        // a ChunkResult
+	failed  []ipc.Error // a chunk's failed calls, by index
+}
+
 // answered resolves the task an answer is for. After the last answer of a unit the
 // worker takes its next unit, or is counted idle, before the task's waiter wakes: a
 // waiter that submits again at once then finds it free.
-func (w *worker) answered(id uint64, out []byte, failure *ipc.Error) error {
+func (w *worker) answered(a *answer) error {
 	u := w.cur.Load()
+	id := a.id
 	if u == nil || id < u.base || id-u.base >= uint64(len(u.jobs)) {
 		return fmt.Errorf("%w: answer for task %d, which is not in flight", ipc.ErrCorrupt, id)
 	}
 	j := u.jobs[id-u.base]
+	n := j.size()
+	switch {
+	case a.chunk && j.chunk == nil:
+		return fmt.Errorf("%w: chunk result for task %d, which is not a chunk", ipc.ErrCorrupt, id)
+	case !a.chunk && a.failure == nil && j.chunk != nil:
+		return fmt.Errorf("%w: result for chunk %d, which needs a chunk result", ipc.ErrCorrupt, id)
+	}
+	for _, e := range a.failed {
+		if e.ID >= uint64(n) {
+			return fmt.Errorf("%w: failure of call %d in a chunk of %d", ipc.ErrCorrupt, e.ID, n)
+		}
+	}
 	if j.done.Swap(true) {
 		return fmt.Errorf("%w: second answer for task %d", ipc.ErrCorrupt, id)
 	}
-	w.done++
-	if failure != nil {
-		w.failed++
+	// A call of a chunk ended its goroutine with runtime.Goexit: the worker could not
+	// tell what the others gave, so each runs again alone, as after a crash.
+	rerun := a.failure != nil && a.failure.Kind == ipc.ErrGoexit && j.chunk != nil
+	switch {
+	case rerun:
+		w.p.running.Add(-int64(n))
+	case a.failure != nil:
+		w.done += uint64(n)
+		w.failed += uint64(n)
+	default:
+		w.done += uint64(n)
+		w.failed += uint64(len(a.failed))
 	}
 	var next *unit
 	last := u.left.Add(-1) == 0
@@ -102,11 +134,18 @@ func (w *worker) answered(id uint64, out []byte, failure *ipc.Error) error {
 			w.send(next)
 		}
 	}
-	if failure != nil {
-		j.t.Fail(rebuild(*failure))
+	switch {
+	case rerun:
+		w.p.rerunCalls(j)
+		return nil
+	case a.failure != nil:
+		j.t.Fail(rebuild(*a.failure))
 		return nil
 	}
-	w.out, w.counted = out, last
+	for _, e := range a.failed {
+		j.chunk.FailItem(int(e.ID), rebuild(e))
+	}
+	w.out, w.counted, w.decoded = a.out, last, uint64(n-len(a.failed))
 	j.t.Finish(w.decode)
 	return nil
 }
@@ -127,10 +166,10 @@ func (w *worker) count() {
 func (w *worker) decodeOut(ptr any) error {
 	if err := w.p.cfg.codec.Decode(w.out, ptr); err != nil {
 		if w.counted {
-			w.p.completed.Add(^uint64(0))
-			w.p.failed.Add(1)
+			w.p.completed.Add(-w.decoded)
+			w.p.failed.Add(w.decoded)
 		} else {
-			w.failed++
+			w.failed += w.decoded
 		}
 		return fmt.Errorf("procpool: decoding the result: %w", err)
 	}
@@ -160,7 +199,7 @@ func (w *worker) handshake(r *ipc.Reader) error {
 	case h.Codec != cfg.codec.Name():
 		return fmt.Errorf("worker uses codec %q, the pool %q", h.Codec, cfg.codec.Name())
 	}
-	w.p.hello(h.Names)
+	w.p.hello(h.Names, h.Features)
 	if cfg.initName == "" {
 		return nil
 	}

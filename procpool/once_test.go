@@ -106,6 +106,9 @@ var (
 func (blockCodec) Name() string { return "procpool_test.block" }
 
 func (c blockCodec) Append(dst []byte, v any) ([]byte, error) {
+	if _, ok := v.(*[]blocker); ok { // a chunk: go call by call, through ExecuteBatch
+		return dst, errors.New("blockers do not encode together")
+	}
 	if _, ok := v.(*blocker); ok {
 		blockEntered <- struct{}{}
 		<-blockRelease

@@ -10,6 +10,7 @@ import (
 
 	"github.com/dualpool/dualpool/executor"
 	"github.com/dualpool/dualpool/internal/fifo"
+	"github.com/dualpool/dualpool/ipc"
 )
 
 // Pool is a pool of worker processes. Make one with [New]; it is safe for concurrent use.
@@ -23,6 +24,7 @@ type Pool struct {
 
 	mu         sync.Mutex
 	names      map[string]bool    // what the workers registered, from the first hello
+	features   ipc.Feature        // and the optional frames they understand
 	queue      *fifo.Queue[*unit] // weighed by tasks
 	idle       []*worker
 	workers    map[*worker]struct{} // processes starting or alive
@@ -72,7 +74,7 @@ func New(opts ...Option) (*Pool, error) {
 		cfg: cfg, path: path, spawner: newSpawner(),
 		workers: map[*worker]struct{}{}, scheduled: map[*time.Timer]int{},
 		restarts: make([]int, cfg.workers),
-		queue:    fifo.New(func(u *unit) int { return len(u.jobs) }),
+		queue:    fifo.New(func(u *unit) int { return u.size }),
 		first:    make(chan error, 1), drained: make(chan struct{}),
 	}
 	p.stdout, p.stderr = sinks(cfg.stdout, cfg.stderr)
@@ -107,10 +109,11 @@ func (p *Pool) refuseLocked() error {
 }
 
 // hello records what the workers can run.
-func (p *Pool) hello(names []string) {
+func (p *Pool) hello(names []string, features ipc.Feature) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if p.names == nil {
+		p.features = features
 		p.names = make(map[string]bool, len(names))
 		for _, n := range names {
 			p.names[n] = true

@@ -64,7 +64,7 @@ func serveOn(in io.Reader, out io.Writer) int {
 		os.Unsetenv(k)
 	}
 	s := newServer(in, out, codec, maxFrame)
-	hello := ipc.AppendHello(nil, ipc.Hello{Version: ipc.Version, PID: os.Getpid(), Codec: codec.Name(), Names: backend.Names()})
+	hello := ipc.AppendHello(nil, ipc.Hello{Version: ipc.Version, PID: os.Getpid(), Codec: codec.Name(), Names: backend.Names(), Features: ipc.FeatureChunk})
 	if _, err := out.Write(hello); err != nil {
 		return workerFatal("hello: %v", err)
 	}

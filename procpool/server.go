@@ -42,6 +42,7 @@ type serverUnit struct {
 
 type serverJob struct {
 	ipc.Task
+	n   int // the calls of a Chunk frame, or 0 for one task
 	ctx taskCtx
 }
 
@@ -58,6 +59,14 @@ type runner struct {
 	err   error // of the last encode
 	mark  int   // where the answer of the task running starts in buf
 	s     *server
+
+	// For Chunk frames: the job running, its failed calls, and the callbacks of RunChunk,
+	// made once.
+	job         *serverJob
+	failed      []ipc.Error
+	chunkStop   func() error
+	chunkFail   func(int, error)
+	chunkEncode func(any) error
 }
 
 // flushAt is how many bytes of answers the worker buffers before writing them out in the
@@ -99,7 +108,7 @@ func (s *server) loop(r *runner) {
 			os.Exit(workerFatal("reading from parent: %v", err))
 		}
 		switch kind {
-		case ipc.KindTask, ipc.KindBatch:
+		case ipc.KindTask, ipc.KindBatch, ipc.KindChunk:
 			u, err := s.decodeUnit(kind, body)
 			if err != nil {
 				os.Exit(workerFatal("reading from parent: %v", err))
@@ -125,12 +134,19 @@ func (s *server) loop(r *runner) {
 // decodeUnit copies the tasks of a frame out of the reader's buffer.
 func (s *server) decodeUnit(kind ipc.Kind, body []byte) (*serverUnit, error) {
 	body = slices.Clone(body)
-	if kind == ipc.KindTask {
-		t, err := ipc.DecodeTask(body)
+	if kind != ipc.KindBatch {
+		var t ipc.Task
+		var n int
+		var err error
+		if kind == ipc.KindTask {
+			t, err = ipc.DecodeTask(body)
+		} else {
+			t, n, err = ipc.DecodeChunk(body)
+		}
 		if err != nil {
 			return nil, err
 		}
-		u := &serverUnit{jobs: []serverJob{{Task: t}}}
+		u := &serverUnit{jobs: []serverJob{{Task: t, n: n}}}
 		u.jobs[0].ctx.init(s, t.Deadline)
 		return u, nil
 	}
@@ -233,7 +249,12 @@ func (r *runner) runJob(j *serverJob) {
 			go r.s.resume(r)
 		}
 	}()
-	err := r.invoke(j)
+	var err error
+	if j.n > 0 {
+		err = r.invokeChunk(j)
+	} else {
+		err = r.invoke(j)
+	}
 	returned = true
 	r.answer(j, err)
 }
@@ -271,19 +292,28 @@ func (s *server) resume(r *runner) {
 	}
 }
 
+// lookup makes r.call the Call of j's function.
+func (r *runner) lookup(j *serverJob) error {
+	if j.Func == r.name && r.call != nil {
+		return nil
+	}
+	c, ok := r.calls[j.Func]
+	if !ok {
+		f, found := backend.Lookup(j.Func)
+		if !found {
+			return fmt.Errorf("%w: %q is not registered in worker %d", executor.ErrUnknownFunc, j.Func, os.Getpid())
+		}
+		c = f.NewCall()
+		r.calls[j.Func] = c
+	}
+	r.name, r.call = j.Func, c
+	return nil
+}
+
 // invoke runs j's function, appending its result to the buffer on success.
 func (r *runner) invoke(j *serverJob) error {
-	if j.Func != r.name || r.call == nil {
-		c, ok := r.calls[j.Func]
-		if !ok {
-			f, found := backend.Lookup(j.Func)
-			if !found {
-				return fmt.Errorf("%w: %q is not registered in worker %d", executor.ErrUnknownFunc, j.Func, os.Getpid())
-			}
-			c = f.NewCall()
-			r.calls[j.Func] = c
-		}
-		r.name, r.call = j.Func, c
+	if err := r.lookup(j); err != nil {
+		return err
 	}
 	r.input = j.Input
 	r.err = nil
@@ -369,4 +399,44 @@ func wireError(id uint64, err error, why ipc.Reason) ipc.Error {
 		e.Kind = ipc.ErrCancelled
 	}
 	return e
+}
+
+// invokeChunk runs the calls of a Chunk frame and appends their ChunkResult; its error
+// fails the whole chunk.
+func (r *runner) invokeChunk(j *serverJob) error {
+	if err := r.lookup(j); err != nil {
+		return err
+	}
+	if r.chunkStop == nil {
+		r.chunkStop = func() error {
+			if why := r.job.ctx.reason(); why != 0 {
+				return reasonErr(why)
+			}
+			return nil
+		}
+		r.chunkFail = func(i int, err error) {
+			r.failed = append(r.failed, wireError(uint64(i), err, r.job.ctx.reason()))
+		}
+		r.chunkEncode = func(outs any) error {
+			b, start := ipc.BeginChunkResult(r.buf, r.job.ID, r.failed)
+			b, err := r.s.codec.Append(b, outs)
+			if err != nil {
+				r.err = err
+				return err
+			}
+			if n := ipc.FrameLen(b, start); n > r.s.maxFrame {
+				r.err = fmt.Errorf("results of %d bytes are over the frame limit of %d bytes", n, r.s.maxFrame)
+				return r.err
+			}
+			r.buf = ipc.EndFrame(b, start)
+			return nil
+		}
+	}
+	r.job, r.input, r.err, r.failed = j, j.Input, nil, r.failed[:0]
+	err := r.call.RunChunk(&j.ctx, r.dec, r.chunkStop, r.chunkFail, r.chunkEncode)
+	r.job, r.input = nil, nil
+	if err != nil && err == r.err {
+		return fmt.Errorf("%w: %w", errEncode, err)
+	}
+	return err
 }

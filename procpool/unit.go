@@ -10,9 +10,10 @@ import (
 // job is one task as the pool tracks it.
 type job struct {
 	t       backend.Task
-	input   []byte // the encoded argument
-	started bool   // Start was called: it is Running
-	retried bool   // it was run again alone after its worker died in a batch
+	chunk   backend.Chunk // t as a chunk of calls, or nil for one call
+	input   []byte        // the encoded argument, or the chunk's arguments
+	started bool          // Start was called: it is Running
+	retried bool          // it was run again alone after its worker died in a batch
 	done    atomic.Bool
 }
 
@@ -21,6 +22,7 @@ type job struct {
 // allocation here.
 type unit struct {
 	jobs []*job
+	size int          // calls: a chunk's count as many
 	base uint64       // id of jobs[0] on the worker it went to
 	left atomic.Int32 // jobs not yet answered
 
@@ -57,8 +59,29 @@ func (u *unit) finish() {
 	}
 }
 
+// size is the number of calls j stands for.
+func (j *job) size() int {
+	if j.chunk != nil {
+		return j.chunk.Len()
+	}
+	return 1
+}
+
 // unitOf returns a unit for the jobs.
 func unitOf(jobs ...*job) *unit {
 	u := &unit{jobs: jobs}
+	for _, j := range jobs {
+		u.size += j.size()
+	}
+	return u
+}
+
+// unitOne returns a unit of one task or chunk, with its job inside.
+func unitOne(t backend.Task, c backend.Chunk) *unit {
+	u := &unit{}
+	u.one.t, u.one.chunk = t, c
+	u.oneRef[0] = &u.one
+	u.jobs = u.oneRef[:]
+	u.size = u.one.size()
 	return u
 }

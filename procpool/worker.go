@@ -30,6 +30,7 @@ type worker struct {
 	done    uint64              // answers read and not yet counted in the pool's Stats
 	failed  uint64              // of which failures
 	counted bool                // the answer being finished is counted already
+	decoded uint64              // and the calls whose results it decodes
 
 	sendMu sync.Mutex // held while a unit's tasks are started and sent
 	wmu    sync.Mutex // frames to the worker

@@ -1,0 +1,122 @@
+package executor
+
+import (
+	"context"
+	"fmt"
+	"sync/atomic"
+	"time"
+
+	"github.com/dualpool/dualpool/backend"
+)
+
+// chunk is one dispatch of Map: a few items that resolve on their own and tell the chunk.
+// Their arguments and results are kept in two slices, so that a backend can move them in
+// one piece (backend.Chunk); each item's state and error are its own.
+type chunk[In, Out any] struct {
+	start     int // input position of items[0]
+	ctx       context.Context
+	f         Func[In, Out]
+	ins       []In
+	outs      []Out
+	items     []mapItem[In, Out]
+	remaining atomic.Int32
+	done      chan<- *chunk[In, Out] // buffered for every chunk in flight: never blocks
+	finished  bool                   // seen on done; touched by the consumer only
+	sent      time.Time              // when it was dispatched, for a chunk sized by Map
+}
+
+var _ backend.Chunk = (*chunk[int, int])(nil)
+
+func newChunk[In, Out any](start int, ctx context.Context, f Func[In, Out], size int, done chan<- *chunk[In, Out]) *chunk[In, Out] {
+	return &chunk[In, Out]{start: start, ctx: ctx, f: f, ins: make([]In, 0, size), done: done}
+}
+
+// seal makes the items of the arguments gathered, before the chunk is dispatched.
+func (c *chunk[In, Out]) seal() {
+	n := len(c.ins)
+	c.outs = make([]Out, n)
+	c.items = make([]mapItem[In, Out], n)
+	for i := range c.items {
+		c.items[i].c, c.items[i].i = c, i
+	}
+	c.remaining.Store(int32(n))
+}
+
+func (c *chunk[In, Out]) itemDone() {
+	if c.remaining.Add(-1) == 0 {
+		c.done <- c
+	}
+}
+
+func (c *chunk[In, Out]) Context() context.Context { return c.ctx }
+func (c *chunk[In, Out]) Func() string             { return c.f.name }
+func (c *chunk[In, Out]) Input() any               { return &c.ins }
+func (c *chunk[In, Out]) Len() int                 { return len(c.items) }
+
+// Start starts every item; it reports false when none could start (the Map's ctx ended,
+// or the Map gave up on them), and they are then resolved.
+func (c *chunk[In, Out]) Start() bool {
+	started := false
+	for i := range c.items {
+		if c.items[i].Start() {
+			started = true
+		}
+	}
+	return started
+}
+
+// Run runs the items one after another in this goroutine.
+func (c *chunk[In, Out]) Run(count func(error)) {
+	for i := range c.items {
+		if State(c.items[i].lc.raw()) == Running {
+			c.items[i].Run(count)
+		}
+	}
+}
+
+// Finish decodes the results of every item at once. When every item is resolved already
+// (each failed), the results are not touched: the Map may be reading them.
+func (c *chunk[In, Out]) Finish(decode func(outs any) error) {
+	if c.remaining.Load() == 0 {
+		return
+	}
+	n := len(c.outs)
+	err := decode(&c.outs)
+	if err == nil && len(c.outs) != n {
+		err = fmt.Errorf("executor: %s: a chunk of %d calls came back with %d results", c.f.name, n, len(c.outs))
+	}
+	if err != nil {
+		c.outs = make([]Out, n)
+		c.Fail(err)
+		return
+	}
+	for i := range c.items {
+		c.items[i].settle(nil)
+	}
+}
+
+func (c *chunk[In, Out]) FailItem(i int, err error) { c.items[i].Fail(err) }
+
+func (c *chunk[In, Out]) Fail(err error) {
+	for i := range c.items {
+		c.items[i].Fail(err)
+	}
+}
+
+func (c *chunk[In, Out]) Discard(cause error) bool {
+	any := false
+	for i := range c.items {
+		if c.items[i].Discard(cause) {
+			any = true
+		}
+	}
+	return any
+}
+
+func (c *chunk[In, Out]) Items() []backend.Task {
+	tasks := make([]backend.Task, len(c.items))
+	for i := range c.items {
+		tasks[i] = &c.items[i]
+	}
+	return tasks
+}
