@@ -22,7 +22,8 @@ type chunk[In, Out any] struct {
 	remaining atomic.Int32
 	done      chan<- *chunk[In, Out] // buffered for every chunk in flight: never blocks
 	finished  bool                   // seen on done; touched by the consumer only
-	sent      time.Time              // when it was dispatched, for a chunk sized by Map
+	timed     bool                   // Map sizes its chunks: note when it starts
+	started   atomic.Int64           // when a backend started it, in Unix nanoseconds
 }
 
 var _ backend.Chunk = (*chunk[int, int])(nil)
@@ -42,6 +43,14 @@ func (c *chunk[In, Out]) seal() {
 	c.remaining.Store(int32(n))
 }
 
+// noteStart records when a backend starts the chunk (or its first item), for Map's
+// sizing: the time a chunk waited in a queue says nothing of its size.
+func (c *chunk[In, Out]) noteStart() {
+	if c.timed && c.started.Load() == 0 {
+		c.started.Store(time.Now().UnixNano())
+	}
+}
+
 func (c *chunk[In, Out]) itemDone() {
 	if c.remaining.Add(-1) == 0 {
 		c.done <- c
@@ -56,6 +65,7 @@ func (c *chunk[In, Out]) Len() int                 { return len(c.items) }
 // Start starts every item; it reports false when none could start (the Map's ctx ended,
 // or the Map gave up on them), and they are then resolved.
 func (c *chunk[In, Out]) Start() bool {
+	c.noteStart()
 	started := false
 	for i := range c.items {
 		if c.items[i].Start() {

@@ -26,10 +26,11 @@ func (f mapFunc) applyMap(c *mapConfig) { f(c) }
 // trip for n items. Larger chunks cut the per-item cost of small tasks; smaller ones
 // spread uneven tasks better. n < 1 is an error that Map yields.
 //
-// Without Chunk, Map sizes its chunks itself: it starts at 1 and doubles a chunk while
-// one comes back within a quarter of [AutoChunkTarget] of its dispatch, halving it when
-// one takes over twice that, always within [Window]; the cost is two clock readings per
-// chunk. Fast items so travel in large chunks and slow ones one by one, with no tuning.
+// Without Chunk, Map sizes its chunks itself: it starts at 1 and doubles the size while a
+// chunk runs in under a quarter of [AutoChunkTarget] from the moment a worker takes it to
+// its last result, halving it when one runs over twice that, always within [Window]; the
+// cost is two clock readings per chunk. Fast items so travel in large chunks and slow
+// ones one by one, with no tuning.
 func Chunk(n int) MapOption {
 	return mapFunc(func(c *mapConfig) {
 		if n < 1 {
@@ -99,9 +100,9 @@ func MapUnordered[In, Out any](ctx context.Context, ex Executor, f Func[In, Out]
 	}
 }
 
-// AutoChunkTarget is the time from dispatch to result that Map aims at for a chunk it
-// sizes itself (see [Chunk]): long enough that a process pool's round trip is a few per
-// cent of it, short enough that the last chunks of a map do not leave workers idle.
+// AutoChunkTarget is the running time that Map aims at for a chunk it sizes itself (see
+// [Chunk]): long enough that a process pool's round trip is a few per cent of it, short
+// enough that the last chunks of a map do not leave workers idle.
 const AutoChunkTarget = 2 * time.Millisecond
 
 // maxAutoChunk bounds the chunks Map sizes itself.
@@ -164,7 +165,11 @@ func (m *mapRun[In, Out]) resize(c *chunk[In, Out]) {
 	if m.cfg.window > 0 {
 		limit = max(1, m.cfg.window/2)
 	}
-	switch took := time.Since(c.sent); {
+	started := c.started.Load()
+	if started == 0 {
+		return
+	}
+	switch took := time.Duration(time.Now().UnixNano() - started); {
 	case took < AutoChunkTarget/4 && m.size < limit:
 		m.size = min(2*m.size, limit)
 	case took > 2*AutoChunkTarget && m.size > 1:
@@ -215,9 +220,7 @@ func (m *mapRun[In, Out]) run(inputs iter.Seq[In], emit func(*chunk[In, Out]) bo
 func (m *mapRun[In, Out]) dispatch(c *chunk[In, Out]) {
 	c.seal()
 	m.inflight = append(m.inflight, c)
-	if m.auto {
-		c.sent = time.Now()
-	}
+	c.timed = m.auto
 	if len(c.items) > 1 && m.chunker != nil {
 		if err := m.chunker.ExecuteChunk(m.ctx, c); err != nil {
 			c.Fail(err)

@@ -24,6 +24,9 @@ func (it *mapItem[In, Out]) Func() string             { return it.c.f.name }
 func (it *mapItem[In, Out]) Input() any               { return &it.c.ins[it.i] }
 
 func (it *mapItem[In, Out]) Start() bool {
+	if it.i == 0 {
+		it.c.noteStart()
+	}
 	if done := it.c.ctx.Done(); done != nil {
 		select {
 		case <-done:

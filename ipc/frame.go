@@ -109,8 +109,12 @@ func (r *Reader) Next() (Kind, []byte, error) {
 	r.r.Discard(headerLen)
 	buf := r.buf[:0]
 	for len(buf) < n {
-		step := min(n-len(buf), max(len(buf), r.r.Size()))
-		buf = slices.Grow(buf, step)
+		// Read into what is there; past it, grow by what has arrived so far.
+		step := n - len(buf)
+		if len(buf)+step > cap(buf) {
+			step = min(step, max(len(buf), r.r.Size()))
+			buf = slices.Grow(buf, step)
+		}
 		got, err := io.ReadFull(r.r, buf[len(buf):len(buf)+step])
 		buf = buf[:len(buf)+got]
 		if err != nil {
@@ -118,11 +122,14 @@ func (r *Reader) Next() (Kind, []byte, error) {
 		}
 	}
 	r.buf = buf
-	if cap(r.buf) > 1<<20 {
+	if cap(r.buf) > keepBuffer {
 		r.buf = nil // do not keep a huge buffer for the frames to come
 	}
 	return Kind(buf[0]), buf[1:], nil
 }
+
+// keepBuffer is the largest buffer a Reader keeps from one large frame to the next.
+const keepBuffer = 8 << 20
 
 func unexpected(err error) error {
 	if err == io.EOF {

@@ -112,6 +112,19 @@ func (d *decoder) taskNamed(name *string) Task {
 	return Task{ID: id, Func: *name, Deadline: d.varint("deadline"), Input: d.bytes("input")}
 }
 
+// AppendTaskPrefix appends a Task frame to dst without the bytes of t.Input, whose
+// length it counts: the caller writes them after the prefix. A large argument so goes
+// out without being copied into the frame.
+func AppendTaskPrefix(dst []byte, t Task) []byte {
+	dst, start := beginFrame(dst, KindTask)
+	dst = binary.AppendUvarint(dst, t.ID)
+	dst = appendString(dst, t.Func)
+	dst = binary.AppendVarint(dst, t.Deadline)
+	dst = binary.AppendUvarint(dst, uint64(len(t.Input)))
+	binary.BigEndian.PutUint32(dst[start:], uint32(len(dst)-start-headerLen+len(t.Input)))
+	return dst
+}
+
 // AppendTask appends a Task frame to dst.
 func AppendTask(dst []byte, t Task) []byte {
 	dst, start := beginFrame(dst, KindTask)

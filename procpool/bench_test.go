@@ -75,17 +75,69 @@ func BenchmarkRawPipePingPong(b *testing.B) {
 	}
 }
 
+// BenchmarkEcho1MiB passes a 1 MiB []byte to a worker and takes it back, beside
+// BenchmarkRawPipe1MiB, the same bytes through a raw pipe to a child and back.
+func BenchmarkEcho1MiB(b *testing.B) {
+	p := benchPool(b, 1)
+	ctx := context.Background()
+	msg := make([]byte, 1<<20)
+	b.SetBytes(int64(len(msg)))
+	b.ReportAllocs()
+	for b.Loop() {
+		out, err := submitWait(ctx, p, workloads.Echo, msg)
+		if err != nil || len(out) != len(msg) {
+			b.Fatalf("Echo = %d bytes, %v; want %d bytes", len(out), err, len(msg))
+		}
+	}
+}
+
+// BenchmarkRawPipe1MiB: see BenchmarkEcho1MiB.
+func BenchmarkRawPipe1MiB(b *testing.B) {
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), envMode+"=echo")
+	in, err := cmd.StdinPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	defer func() { in.Close(); cmd.Wait() }()
+	msg, back := make([]byte, 1<<20), make([]byte, 1<<20)
+	b.SetBytes(int64(len(msg)))
+	b.ReportAllocs()
+	for b.Loop() {
+		written := make(chan error, 1)
+		go func() { _, err := in.Write(msg); written <- err }() // the child echoes as it reads
+		if _, err := io.ReadFull(out, back); err != nil {
+			b.Fatal(err)
+		}
+		if err := <-written; err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // BenchmarkMapSquare is Map(Square) on 2 workers: ns/op is per item. Run it with
 // -benchtime=1000000x for the guide's million items.
+// The sub-benchmark "auto" gives no Chunk option: Map sizes its chunks itself.
 func BenchmarkMapSquare(b *testing.B) {
-	for _, chunk := range []int{1, 64, 1024} {
-		b.Run("chunk="+itoa(chunk), func(b *testing.B) {
+	for _, chunk := range []int{0, 1, 64, 1024} {
+		name, opts := "auto", []executor.MapOption(nil)
+		if chunk > 0 {
+			name, opts = "chunk="+itoa(chunk), []executor.MapOption{executor.Chunk(chunk)}
+		}
+		b.Run(name, func(b *testing.B) {
 			p := benchPool(b, 2)
 			ctx := context.Background()
 			b.ReportAllocs()
 			b.ResetTimer()
 			n := 0
-			for _, err := range executor.Map(ctx, p, workloads.Square, seq(b.N), executor.Chunk(chunk)) {
+			for _, err := range executor.Map(ctx, p, workloads.Square, seq(b.N), opts...) {
 				if err != nil {
 					b.Fatal(err)
 				}

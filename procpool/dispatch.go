@@ -245,7 +245,7 @@ func (w *worker) send(u *unit) {
 		}
 		live := w.p.start(u)
 		if live > 0 {
-			if err := w.write(func(b []byte) []byte { return appendUnit(b, u, live) }); err != nil {
+			if err := w.writeUnit(u, live); err != nil {
 				// The worker is gone; its reader sees the end of the pipe and resolves u.
 				w.p.cfg.logger.Debug("procpool: writing to worker", "pid", w.pid, "err", err)
 			}
@@ -284,6 +284,27 @@ func (p *Pool) start(u *unit) (live int) {
 		live++
 	}
 	return live
+}
+
+// writeUnit writes the frame of u's live tasks.
+func (w *worker) writeUnit(u *unit, live int) error {
+	if j := u.jobs[0]; live == 1 && len(u.jobs) == 1 && j.chunk == nil && len(j.input) >= largeInput {
+		return w.writeLarge(taskOf(u, 0))
+	}
+	return w.write(func(b []byte) []byte { return appendUnit(b, u, live) })
+}
+
+// largeInput is the size from which an argument is written apart from its frame.
+const largeInput = 64 << 10
+
+// taskOf is job i of u as the protocol sends it.
+func taskOf(u *unit, i int) ipc.Task {
+	j := u.jobs[i]
+	t := ipc.Task{ID: u.base + uint64(i), Func: j.t.Func(), Input: j.input}
+	if d, ok := j.t.Context().Deadline(); ok {
+		t.Deadline = d.UnixNano()
+	}
+	return t
 }
 
 // appendUnit appends the frame of u's live tasks: a Task frame for one, a Batch for more.

@@ -22,6 +22,8 @@ func (pipes) Start(spec *Spec) (Conn, error) {
 		files[i], files[i+1] = r, w
 	}
 	toR, toW, fromR, fromW, outR, outW, errR, errW := files[0], files[1], files[2], files[3], files[4], files[5], files[6], files[7]
+	growPipe(toW)
+	growPipe(fromW)
 	cmd := exec.Command(spec.Path, spec.Args...)
 	cmd.Env = append(spec.Env, spec.WorkerEnv...)
 	cmd.ExtraFiles = []*os.File{toR, fromW}

@@ -133,8 +133,9 @@ func (s *server) loop(r *runner) {
 
 // decodeUnit copies the tasks of a frame out of the reader's buffer.
 func (s *server) decodeUnit(kind ipc.Kind, body []byte) (*serverUnit, error) {
-	body = slices.Clone(body)
 	if kind != ipc.KindBatch {
+		// A task or a chunk decodes its argument first thing, before it can make
+		// another goroutine read the next frame over body: body need not be copied.
 		var t ipc.Task
 		var n int
 		var err error
@@ -150,6 +151,7 @@ func (s *server) decodeUnit(kind ipc.Kind, body []byte) (*serverUnit, error) {
 		u.jobs[0].ctx.init(s, t.Deadline)
 		return u, nil
 	}
+	body = slices.Clone(body) // its tasks decode their arguments one after another
 	u := &serverUnit{jobs: make([]serverJob, 0, ipc.BatchLen(body))}
 	err := ipc.DecodeBatch(body, func(t ipc.Task) error {
 		u.jobs = append(u.jobs, serverJob{Task: t})
@@ -356,7 +358,7 @@ func (r *runner) flush() {
 		os.Exit(workerFatal("writing results: %v", err)) // the parent is gone
 	}
 	r.buf = r.buf[:0]
-	if cap(r.buf) > 1<<20 {
+	if cap(r.buf) > keepBuffer {
 		r.buf = nil
 	}
 }

@@ -2,8 +2,14 @@
 
 package procpool
 
-import "syscall"
+import (
+	"os"
+	"syscall"
+)
 
 // sysProcAttr: without Pdeathsig, a worker whose parent dies notices the end of its IPC
 // pipe and exits, unless a task hangs in a way that never reads again.
 func sysProcAttr() *syscall.SysProcAttr { return nil }
+
+// growPipe: only Linux resizes pipes.
+func growPipe(*os.File) {}

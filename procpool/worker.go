@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/dualpool/dualpool/ipc"
 )
 
 // worker is the parent's handle on one worker process, whatever its [Transport]: its
@@ -103,8 +105,24 @@ func (w *worker) write(build func([]byte) []byte) error {
 	defer w.wmu.Unlock()
 	w.wbuf = build(w.wbuf[:0])
 	_, err := w.conn.Write(w.wbuf)
-	if cap(w.wbuf) > 1<<20 {
+	if cap(w.wbuf) > keepBuffer {
 		w.wbuf = nil
 	}
+	return err
+}
+
+// keepBuffer is the largest buffer kept from one frame to the next.
+const keepBuffer = 8 << 20
+
+// writeLarge sends a Task frame whose large argument goes out in a write of its own,
+// not copied into the frame.
+func (w *worker) writeLarge(t ipc.Task) error {
+	w.wmu.Lock()
+	defer w.wmu.Unlock()
+	w.wbuf = ipc.AppendTaskPrefix(w.wbuf[:0], t)
+	if _, err := w.conn.Write(w.wbuf); err != nil {
+		return err
+	}
+	_, err := w.conn.Write(t.Input)
 	return err
 }

@@ -116,10 +116,15 @@ func BenchmarkLatency(b *testing.B) {
 	})
 }
 
-// BenchmarkMap: Map of a no-op over b.N items; ns/op is per item.
+// BenchmarkMap: Map of a no-op over b.N items; ns/op is per item. "auto" gives no Chunk
+// option: Map sizes its chunks itself.
 func BenchmarkMap(b *testing.B) {
-	for _, chunk := range []int{1, 16, 256} {
-		b.Run(fmt.Sprintf("dualpool/chunk=%d", chunk), func(b *testing.B) {
+	for _, chunk := range []int{0, 1, 16, 256} {
+		name, opts := "dualpool/auto", []executor.MapOption(nil)
+		if chunk > 0 {
+			name, opts = fmt.Sprintf("dualpool/chunk=%d", chunk), []executor.MapOption{executor.Chunk(chunk)}
+		}
+		b.Run(name, func(b *testing.B) {
 			p, err := threadpool.New(threadpool.WithMaxWorkers(2))
 			if err != nil {
 				b.Fatal(err)
@@ -128,7 +133,7 @@ func BenchmarkMap(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			n := 0
-			for _, err := range executor.Map(context.Background(), p, noop, count(b.N), executor.Chunk(chunk)) {
+			for _, err := range executor.Map(context.Background(), p, noop, count(b.N), opts...) {
 				if err != nil {
 					b.Fatal(err)
 				}
