@@ -60,10 +60,36 @@ func (binaryCodec) Name() string { return "binary" }
 // Append encodes v, or the value v points to when it is a pointer to a basic type: a
 // backend hands over a pointer to the argument so that encoding it boxes nothing.
 func (binaryCodec) Append(dst []byte, v any) ([]byte, error) {
+	if b, ok := appendNumber(dst, v); ok {
+		return b, nil
+	}
+	switch x := v.(type) {
+	case bool:
+		return appendBool(dst, x), nil
+	case *bool:
+		return appendBool(dst, *x), nil
+	case string:
+		return append(append(dst, tagString), x...), nil
+	case *string:
+		return append(append(dst, tagString), *x...), nil
+	case []byte:
+		return append(append(dst, tagBytes), x...), nil
+	case *[]byte:
+		return append(append(dst, tagBytes), *x...), nil
+	case struct{}, *struct{}:
+		return append(dst, tagEmpty), nil
+	}
+	if b, ok := appendList(dst, v); ok {
+		return b, nil
+	}
+	return JSON.Append(append(dst, tagJSON), v) // JSON encodes a pointer as its value
+}
+
+// appendNumber appends v if it is a number or a duration, or a pointer to one.
+func appendNumber(dst []byte, v any) ([]byte, bool) {
 	var (
 		tag byte
 		i   int64
-		u   uint64
 	)
 	switch x := v.(type) {
 	case int:
@@ -90,6 +116,18 @@ func (binaryCodec) Append(dst []byte, v any) ([]byte, error) {
 		tag, i = tagDuration, int64(x)
 	case *time.Duration:
 		tag, i = tagDuration, int64(*x)
+	default:
+		return appendUnsignedOrFloat(dst, v)
+	}
+	return binary.AppendVarint(append(dst, tag), i), true
+}
+
+func appendUnsignedOrFloat(dst []byte, v any) ([]byte, bool) {
+	var (
+		tag byte
+		u   uint64
+	)
+	switch x := v.(type) {
 	case uint:
 		tag, u = tagUint, uint64(x)
 	case *uint:
@@ -111,43 +149,17 @@ func (binaryCodec) Append(dst []byte, v any) ([]byte, error) {
 	case *uint64:
 		tag, u = tagUint64, *x
 	case float32:
-		tag, u = tagFloat32, uint64(math.Float32bits(x))
+		return binary.LittleEndian.AppendUint32(append(dst, tagFloat32), math.Float32bits(x)), true
 	case *float32:
-		tag, u = tagFloat32, uint64(math.Float32bits(*x))
+		return binary.LittleEndian.AppendUint32(append(dst, tagFloat32), math.Float32bits(*x)), true
 	case float64:
-		tag, u = tagFloat64, math.Float64bits(x)
+		return binary.LittleEndian.AppendUint64(append(dst, tagFloat64), math.Float64bits(x)), true
 	case *float64:
-		tag, u = tagFloat64, math.Float64bits(*x)
-	case bool:
-		return appendBool(dst, x), nil
-	case *bool:
-		return appendBool(dst, *x), nil
-	case string:
-		return append(append(dst, tagString), x...), nil
-	case *string:
-		return append(append(dst, tagString), *x...), nil
-	case []byte:
-		return append(append(dst, tagBytes), x...), nil
-	case *[]byte:
-		return append(append(dst, tagBytes), *x...), nil
-	case struct{}, *struct{}:
-		return append(dst, tagEmpty), nil
+		return binary.LittleEndian.AppendUint64(append(dst, tagFloat64), math.Float64bits(*x)), true
 	default:
-		if b, ok := appendList(dst, v); ok {
-			return b, nil
-		}
-		return JSON.Append(append(dst, tagJSON), v) // JSON encodes a pointer as its value
+		return dst, false
 	}
-	dst = append(dst, tag)
-	switch tag {
-	case tagFloat32:
-		return binary.LittleEndian.AppendUint32(dst, uint32(u)), nil
-	case tagFloat64:
-		return binary.LittleEndian.AppendUint64(dst, u), nil
-	case tagUint, tagUint8, tagUint16, tagUint32, tagUint64:
-		return binary.AppendUvarint(dst, u), nil
-	}
-	return binary.AppendVarint(dst, i), nil
+	return binary.AppendUvarint(append(dst, tag), u), true
 }
 
 func appendBool(dst []byte, x bool) []byte {
