@@ -45,7 +45,7 @@ const cpuTableWorkers = 4
 
 func newConfig(mode string) (config, error) {
 	c := config{
-		Mode: mode, Chunk: 256, FileSize: 64 << 10, FailEvery: 10,
+		Mode: mode, Chunk: 1024, FileSize: 64 << 10, FailEvery: 10,
 		CPUN: 10_000_000, CPUWorkers: []int{1, 2, 4}, ProcWorkers: 2, DataSize: 1 << 20,
 		CrashHealthy: 9,
 	}

@@ -47,13 +47,18 @@
 //
 // # Costs
 //
-// Indicative figures from the package benchmarks on a shared, loaded 2-core machine (run
-// them on yours): a one-task round trip (Submit plus Result) about 45 µs, beside 16 µs
-// for a raw 8-byte pipe ping-pong with a child process; Map per item on 2 workers about
-// 48 µs with Chunk(1), 1.7 µs with Chunk(64) and 1.1 µs with Chunk(1024); New with 2
-// workers to the first result about 8 ms; about 1.2 MiB of private memory per idle
-// worker. A goroutine pool runs a task in a quarter of a microsecond: send work here for
-// isolation, in chunks when items are small.
+// From the package benchmarks on a 2-core machine, each beside its baseline in the same
+// run (go test -bench . ./procpool; run them on yours): a one-task round trip, Submit
+// plus Result (BenchmarkRoundTrip), about 35 µs beside 20 µs for a raw 8-byte pipe
+// ping-pong with a child process (BenchmarkRawPipePingPong); Map(square) per item on 2
+// workers (BenchmarkMapSquare) about 15 µs with Chunk(1) and 0.1 µs with Chunk(1024) or
+// with no Chunk option, where Map sizes its chunks; a 1 MiB []byte there and back
+// (BenchmarkEcho1MiB) about 1.6–2 times the raw pipe's (BenchmarkRawPipe1MiB); New with 2
+// workers to the first result (BenchmarkNewToFirstResult) about 3.5 ms; about 1.2 MiB of
+// private memory per idle worker when two share the binary's pages
+// (BenchmarkIdleWorkerMemory; the comparison runner's lone worker counts 2.2 MiB). A goroutine pool runs a
+// task in a fifth of a microsecond: send work here for isolation, in chunks when items
+// are small (Map without Chunk does that by itself).
 //
 // # What it does not do
 //
@@ -61,4 +66,13 @@
 // on systems without inherited pipes (Windows), and keeps one task (or one Map chunk) in
 // flight per worker: a slow task never holds up a task queued behind it in the same
 // worker.
+//
+// # Inside
+//
+// The pipes are the default [Transport]; every worker, whatever launched it, has one code
+// path. The submitting goroutine writes a task's frame itself when a worker is free; in
+// the worker, the goroutine that reads a task runs it and writes the answer; in the
+// parent, the goroutine that reads the answer resolves the Future, after one poll(2) has
+// told whether the worker printed anything that must come out first. A Map chunk crosses
+// as one frame each way, its arguments and results encoded as one slice.
 package procpool
