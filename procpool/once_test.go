@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"runtime"
 	"slices"
@@ -16,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/proctest"
 	"github.com/dualpool/dualpool/internal/workloads"
 	"github.com/dualpool/dualpool/ipc"
 	"github.com/dualpool/dualpool/procpool"
@@ -174,4 +176,25 @@ func TestDerivedContextsStartNoGoroutine(t *testing.T) {
 	grew, err := submitWait(ctx, p, derived, 10)
 	require.NoError(t, err)
 	assert.Zero(t, grew, fmt.Sprintf("goroutines started by 10 derived contexts: %d", grew))
+}
+
+// TestLogsLeaveOutEmptyAttributes: the pool's log lines carry no err=<nil> or
+// signal=<nil>: an attribute with nothing to say is left out.
+func TestLogsLeaveOutEmptyAttributes(t *testing.T) {
+	var logs proctest.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	p := newPool(t, procpool.WithWorkers(1), procpool.WithLogger(logger), procpool.WithKillGrace(0))
+	_, err := submitWait(context.Background(), p, workloads.Exit, 3)
+	var we *executor.WorkerExitError
+	require.ErrorAs(t, err, &we)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err = submitWait(ctx, p, workloads.Hang, time.Minute)
+	require.ErrorIs(t, err, executor.ErrKilled)
+	require.NoError(t, p.Close())
+	out := logs.String()
+	assert.Contains(t, out, "worker exited")
+	assert.Contains(t, out, "killing worker")
+	assert.Contains(t, out, "signal=SIGKILL", "a signal is named as people name it")
+	assert.NotContains(t, out, "<nil>")
 }
