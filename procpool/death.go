@@ -101,10 +101,22 @@ func (p *Pool) workerDied(w *worker, x exitInfo) {
 	}
 	u := w.cur.Swap(nil)
 	w.sendMu.Unlock()
+	var dropped []*unit
+	delay := time.Duration(0)
+	if w.counts(u, k) {
+		var broke bool
+		if delay, broke = p.countLocked(w.slot); broke {
+			dropped = p.breakLocked(fmt.Errorf("procpool: worker %d (%s) keeps dying: %w", w.pid, p.path, w.exitError(x, nil)))
+		}
+	}
 	fails, again := p.judgeLocked(w, k, x, u)
 	if !w.retiring && p.broken == nil && (!p.closed || p.queue.Len() > 0 || len(again) > 0) {
-		p.restarts[w.slot]++
-		p.startLocked(w.slot)
+		if delay > 0 {
+			p.scheduleLocked(w.slot, delay)
+		} else {
+			p.restarts[w.slot]++
+			p.startLocked(w.slot)
+		}
 	}
 	for i := len(again) - 1; i >= 0; i-- {
 		p.queue.PushFront(unitOf(again[i]))
@@ -112,13 +124,22 @@ func (p *Pool) workerDied(w *worker, x exitInfo) {
 	sends := p.dispatchIdleLocked()
 	p.checkDrainedLocked()
 	p.mu.Unlock()
-	for _, f := range fails {
-		p.failed.Add(uint64(f.j.size()))
-		f.j.t.Fail(f.err)
-	}
+	p.resolveIn(nil, func() {
+		for _, f := range fails {
+			p.failed.Add(uint64(f.j.size()))
+			f.j.t.Fail(f.err)
+		}
+		p.fail(dropped, p.brokenErr())
+	})
 	for _, s := range sends {
 		s.w.send(s.u)
 	}
+}
+
+func (p *Pool) brokenErr() error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.broken
 }
 
 type failure struct {

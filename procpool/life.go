@@ -134,20 +134,39 @@ func (w *worker) answered(a *answer) error {
 			w.send(next)
 		}
 	}
-	switch {
-	case rerun:
+	if rerun {
 		w.p.rerunCalls(j)
 		return nil
-	case a.failure != nil:
-		j.t.Fail(rebuild(*a.failure))
-		return nil
 	}
-	for _, e := range a.failed {
-		j.chunk.FailItem(int(e.ID), rebuild(e))
-	}
-	w.out, w.counted, w.decoded = a.out, last, uint64(n-len(a.failed))
-	j.t.Finish(w.decode)
+	w.p.resolveIn(w, func() {
+		if a.failure != nil {
+			j.t.Fail(rebuild(*a.failure))
+			return
+		}
+		for _, e := range a.failed {
+			j.chunk.FailItem(int(e.ID), rebuild(e))
+		}
+		w.out, w.counted, w.decoded = a.out, last, uint64(n-len(a.failed))
+		j.t.Finish(w.decode)
+	})
 	return nil
+}
+
+// resolveIn resolves tasks from one of the pool's goroutines (w's reader, if w is not
+// nil): their done callbacks run here, and one of them may call Shutdown, which must
+// then not wait for this goroutine.
+func (p *Pool) resolveIn(w *worker, resolve func()) {
+	p.resolving.Add(1)
+	if w != nil {
+		w.resolving.Store(true)
+	}
+	defer func() {
+		if w != nil {
+			w.resolving.Store(false)
+		}
+		p.resolving.Add(-1)
+	}()
+	resolve()
 }
 
 // count adds the answers read since the last count to the pool's Stats: once a unit,
@@ -157,7 +176,9 @@ func (w *worker) count() {
 	p.running.Add(-int64(w.done))
 	p.completed.Add(w.done - w.failed)
 	p.failed.Add(w.failed)
-	w.tasks.Add(w.done)
+	if w.tasks.Add(w.done) == w.done && w.done > 0 {
+		p.productive(w)
+	}
 	w.done, w.failed = 0, 0
 }
 

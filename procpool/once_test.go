@@ -127,6 +127,7 @@ var blocked = executor.Register("procpool_test.blocked", func(_ context.Context,
 // refuses the whole batch: no task of it was resolved or counted by the pool, and Map
 // yields ErrShutdown.
 func TestBatchRefusedWholeAfterShutdown(t *testing.T) {
+	blockEntered, blockRelease = make(chan struct{}, 1), make(chan struct{})
 	p := newPool(t, procpool.WithWorkers(1), procpool.WithCodec(blockCodec{ipc.Binary}))
 	var wg sync.WaitGroup
 	wg.Add(1)

@@ -32,12 +32,13 @@ type Pool struct {
 	restarts   []int                // per slot: workers it had before the current one
 	closed     bool
 	broken     error
-	failures   []time.Time   // start-up failures within the restart period
-	streak     int           // start-up failures since the last good start
+	slots      []slot        // the restart record of each worker slot
 	first      chan error    // New waits on it for the first worker
 	drained    chan struct{} // closed when shut down and no worker is left
 	isDrained  bool
 	finishOnce sync.Once
+
+	resolving atomic.Int32 // the pool's goroutines resolving tasks now (see resolveIn)
 
 	submitted, completed, failed, cancelled atomic.Uint64
 	running                                 atomic.Int64
@@ -73,9 +74,9 @@ func New(opts ...Option) (*Pool, error) {
 	p := &Pool{
 		cfg: cfg, path: path, spawner: newSpawner(),
 		workers: map[*worker]struct{}{}, scheduled: map[*time.Timer]int{},
-		restarts: make([]int, cfg.workers),
-		queue:    fifo.New(func(u *unit) int { return u.size }),
-		first:    make(chan error, 1), drained: make(chan struct{}),
+		restarts: make([]int, cfg.workers), slots: make([]slot, cfg.workers),
+		queue: fifo.New(func(u *unit) int { return u.size }),
+		first: make(chan error, 1), drained: make(chan struct{}),
 	}
 	p.stdout, p.stderr = sinks(cfg.stdout, cfg.stderr)
 	first := p.first

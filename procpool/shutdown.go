@@ -2,7 +2,9 @@ package procpool
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"time"
 
 	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
@@ -39,26 +41,7 @@ func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) er
 	for _, w := range exits {
 		w.write(shutdownFrame)
 	}
-	var err error
-	select {
-	case <-p.drained:
-	case <-ctx.Done():
-		err = fmt.Errorf("procpool: shutdown: %w", ctx.Err())
-		p.mu.Lock()
-		dropped = p.queue.TakeAll()
-		p.stopScheduledLocked()
-		workers := make([]*worker, 0, len(p.workers))
-		for w := range p.workers {
-			workers = append(workers, w)
-		}
-		p.checkDrainedLocked()
-		p.mu.Unlock()
-		p.cancelQueued(dropped)
-		for _, w := range workers {
-			w.kill(&killInfo{reason: killShutdown, cause: ctx.Err()})
-		}
-		<-p.drained
-	}
+	err := p.awaitDrained(ctx)
 	p.mu.Lock()
 	left := p.queue.TakeAll() // none should be here: no worker is left to run them
 	p.mu.Unlock()
@@ -67,11 +50,86 @@ func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) er
 		if p.stopMonitor != nil {
 			close(p.stopMonitor)
 		}
-		p.wg.Wait()
-		p.spawner.stop()
+		finish := func() { p.wg.Wait(); p.spawner.stop() }
+		if p.resolving.Load() > 0 {
+			go finish() // Shutdown may run in a done callback on one of the pool's goroutines
+			return
+		}
+		finish()
 	})
 	return err
 }
+
+// awaitDrained waits for every worker to be gone. When ctx ends first, it cancels what
+// is queued and kills the workers. While one of the pool's goroutines is running done
+// callbacks (Shutdown may be called from one), it looks every few milliseconds whether
+// the only workers left are those whose readers run callbacks: their processes are
+// killed (their units are answered) and Shutdown returns without waiting for them.
+func (p *Pool) awaitDrained(ctx context.Context) error {
+	var tick <-chan time.Time
+	var err error
+	for {
+		if p.resolving.Load() > 0 && tick == nil {
+			t := time.NewTicker(5 * time.Millisecond)
+			defer t.Stop()
+			tick = t.C
+		}
+		select {
+		case <-p.drained:
+			return err
+		case <-ctx.Done():
+			if err == nil {
+				err = fmt.Errorf("procpool: shutdown: %w", ctx.Err())
+				p.killAll(ctx.Err())
+			}
+			ctx = context.Background()
+		case <-tick:
+			if p.onlyResolvingLeft() {
+				return err
+			}
+		}
+	}
+}
+
+// killAll cancels the queued tasks and kills every worker: Shutdown's ctx ended.
+func (p *Pool) killAll(cause error) {
+	p.mu.Lock()
+	dropped := p.queue.TakeAll()
+	p.stopScheduledLocked()
+	workers := make([]*worker, 0, len(p.workers))
+	for w := range p.workers {
+		workers = append(workers, w)
+	}
+	p.checkDrainedLocked()
+	p.mu.Unlock()
+	p.cancelQueued(dropped)
+	for _, w := range workers {
+		w.kill(&killInfo{reason: killShutdown, cause: cause})
+	}
+}
+
+// onlyResolvingLeft reports whether every worker left has a reader busy with done
+// callbacks and nothing in flight, and kills them if so.
+func (p *Pool) onlyResolvingLeft() bool {
+	p.mu.Lock()
+	var left []*worker
+	for w := range p.workers {
+		if !w.resolving.Load() || w.cur.Load() != nil || p.queue.Len() > 0 {
+			p.mu.Unlock()
+			return false
+		}
+		left = append(left, w)
+	}
+	p.mu.Unlock()
+	for _, w := range left {
+		w.kill(&killInfo{reason: killShutdown, cause: errShutdownFromCallback})
+	}
+	return true
+}
+
+// errShutdownFromCallback is why a worker was killed by a Shutdown that could not wait
+// for it: the worker's reader was running the done callback that called Shutdown.
+var errShutdownFromCallback = errors.New("procpool: Shutdown called from a done callback")
 
 // stopScheduledLocked cancels the restarts waiting out a back-off when nothing is queued.
 func (p *Pool) stopScheduledLocked() {

@@ -38,9 +38,10 @@ type worker struct {
 	wmu    sync.Mutex // frames to the worker
 	wbuf   []byte
 
-	cur    atomic.Pointer[unit] // the unit in flight
-	tasks  atomic.Uint64
-	killed atomic.Pointer[killInfo]
+	cur       atomic.Pointer[unit] // the unit in flight
+	resolving atomic.Bool          // its reader is resolving tasks: running their callbacks
+	tasks     atomic.Uint64
+	killed    atomic.Pointer[killInfo]
 
 	// under p.mu
 	ready    bool

@@ -1,0 +1,150 @@
+package procpool_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/proctest"
+	"github.com/dualpool/dualpool/internal/workloads"
+	"github.com/dualpool/dualpool/procpool"
+)
+
+// The restart rule: a worker that cannot stay up backs off and breaks the pool; tasks
+// that crash their workers now and then never do.
+
+type dieLaterArgs struct {
+	Log   string        // a line per start is appended here
+	After time.Duration // then a goroutine panics
+}
+
+// dieLater is an initializer that leaves a goroutine behind that panics a little later:
+// every worker starts, says hello, and dies soon after, with no task in flight.
+var dieLater = executor.Register("procpool_test.die_later", func(_ context.Context, a dieLaterArgs) (struct{}, error) {
+	f, err := os.OpenFile(a.Log, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600)
+	if err != nil {
+		return struct{}{}, err
+	}
+	fmt.Fprintln(f, time.Now().Format(time.RFC3339Nano))
+	f.Close()
+	go func() {
+		time.Sleep(a.After)
+		panic("a goroutine the initializer left")
+	}()
+	return struct{}{}, nil
+})
+
+func TestWorkerThatCannotStayUpBreaksThePool(t *testing.T) {
+	log := filepath.Join(t.TempDir(), "starts")
+	p := newPool(t, procpool.WithWorkers(1), procpool.WithRestartIntensity(3, time.Minute),
+		procpool.WithInitializer(dieLater, dieLaterArgs{Log: log, After: 20 * time.Millisecond}))
+	ctx := context.Background()
+	proctest.Eventually(t, 10*time.Second, func() bool {
+		// A task that outlives the worker: a worker that answers one has stayed up.
+		_, err := executor.Submit(ctx, p, workloads.Hang, time.Minute)
+		return errors.Is(err, executor.ErrPoolBroken)
+	}, "the pool breaks")
+	_, err := executor.Submit(ctx, p, workloads.Square, 1)
+	require.ErrorContains(t, err, "keeps dying")
+	b, err := os.ReadFile(log)
+	require.NoError(t, err)
+	starts := strings.Split(strings.TrimSpace(string(b)), "\n")
+	require.Len(t, starts, 4, "intensity 3: the fourth death breaks the pool, no more starts")
+	var gaps []time.Duration
+	for i := 1; i < len(starts); i++ {
+		a, _ := time.Parse(time.RFC3339Nano, starts[i-1])
+		b, _ := time.Parse(time.RFC3339Nano, starts[i])
+		gaps = append(gaps, b.Sub(a))
+	}
+	assert.Greater(t, gaps[2], gaps[0], "the restarts back off: %v", gaps)
+}
+
+func TestWorkerDyingOnEveryTaskBreaksThePool(t *testing.T) {
+	p := newPool(t, procpool.WithWorkers(1), procpool.WithRestartIntensity(3, time.Minute))
+	ctx := context.Background()
+	var exits int
+	for range 10 {
+		_, err := submitWait(ctx, p, workloads.Exit, 3)
+		var we *executor.WorkerExitError
+		if errors.Is(err, executor.ErrPoolBroken) {
+			break
+		}
+		require.ErrorAs(t, err, &we)
+		exits++
+	}
+	assert.Equal(t, 4, exits, "intensity 3: the fourth worker to die on its first task breaks the pool")
+	_, err := executor.Submit(ctx, p, workloads.Square, 1)
+	require.ErrorIs(t, err, executor.ErrPoolBroken)
+}
+
+var exitEvery25 = executor.Register("procpool_test.exit_every_25", func(ctx context.Context, n int) (int, error) {
+	if n%25 == 24 {
+		return workloads.Exit.Call(ctx, 25)
+	}
+	return n, nil
+})
+
+func TestOccasionalCrashesNeverBreakThePool(t *testing.T) {
+	p := newPool(t) // the default intensity: 5 in 10 s
+	ctx := context.Background()
+	var crashed, ok int
+	i := 0
+	for v, err := range executor.Map(ctx, p, exitEvery25, seq(1000), executor.Chunk(1)) {
+		if i%25 == 24 {
+			var we *executor.WorkerExitError
+			require.ErrorAs(t, err, &we, "item %d", i)
+			crashed++
+		} else {
+			require.NoError(t, err, "item %d", i)
+			require.Equal(t, i, v)
+			ok++
+		}
+		i++
+	}
+	assert.Equal(t, 40, crashed)
+	assert.Equal(t, 960, ok)
+	_, err := submitWait(ctx, p, workloads.Square, 3)
+	require.NoError(t, err, "the pool serves on")
+}
+
+// TestShutdownFromADoneCallback: a done callback runs on the goroutine that reads its
+// worker's answers; a Shutdown it calls returns all the same, with or without a deadline.
+func TestShutdownFromADoneCallback(t *testing.T) {
+	for _, name := range []string{"no deadline", "deadline"} {
+		t.Run(name, func(t *testing.T) {
+			p := newPool(t)
+			ctx := context.Background()
+			f, err := executor.Submit(ctx, p, workloads.Hang, 200*time.Millisecond)
+			require.NoError(t, err)
+			returned := make(chan error, 1)
+			f.AddDoneCallback(func(*executor.Future[int]) {
+				sctx := context.Background()
+				if name == "deadline" {
+					var cancel context.CancelFunc
+					sctx, cancel = context.WithTimeout(sctx, time.Second)
+					defer cancel()
+				}
+				returned <- p.Shutdown(sctx)
+			})
+			select {
+			case err := <-returned:
+				require.NoError(t, err)
+			case <-time.After(10 * time.Second):
+				t.Fatal("Shutdown called from a done callback did not return")
+			}
+			_, err = f.Result(ctx)
+			require.NoError(t, err)
+			_, err = executor.Submit(ctx, p, workloads.Square, 1)
+			require.ErrorIs(t, err, executor.ErrShutdown)
+		})
+	}
+}
