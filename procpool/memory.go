@@ -34,11 +34,15 @@ func (p *Pool) checkMemory(w *worker) {
 	if err != nil || used == 0 {
 		return
 	}
-	if hard := p.cfg.memHard; hard > 0 && used > hard && w.cur.Load() != nil {
+	hard, soft := p.cfg.memHard, p.cfg.memSoft
+	overHard := hard > 0 && used > hard
+	if overHard && w.cur.Load() != nil {
 		w.kill(&killInfo{reason: killMemory, used: used})
 		return
 	}
-	if soft := p.cfg.memSoft; soft == 0 || used <= soft {
+	// Over the soft limit, or over the hard one between tasks (a spike left it there):
+	// replace the worker before it takes another task, which would pay for it.
+	if !overHard && (soft == 0 || used <= soft) {
 		return
 	}
 	p.mu.Lock()
@@ -47,7 +51,11 @@ func (p *Pool) checkMemory(w *worker) {
 		return
 	}
 	w.overSoft = true
-	p.cfg.logger.Info("procpool: worker over its soft memory limit; replacing it", "pid", w.pid, "used", used)
+	limit := "soft"
+	if overHard {
+		limit = "hard"
+	}
+	p.cfg.logger.Info("procpool: worker over its "+limit+" memory limit; replacing it", "pid", w.pid, "used", used)
 	idle := false
 	for i, x := range p.idle {
 		if x == w {

@@ -148,3 +148,21 @@ func TestShutdownFromADoneCallback(t *testing.T) {
 		})
 	}
 }
+
+// TestIdleWorkerOverHardLimitIsReplaced: a worker that a task left over the hard memory
+// limit is replaced between tasks; the next, healthy task never pays for it.
+func TestIdleWorkerOverHardLimitIsReplaced(t *testing.T) {
+	p := newPool(t, procpool.WithWorkers(1), procpool.WithMemoryLimit(0, 96<<20))
+	ctx := context.Background()
+	leaky, err := submitWait(ctx, p, workloads.PID, struct{}{})
+	require.NoError(t, err)
+	_, err = submitWait(ctx, p, workloads.Leak, 160) // keeps 160 MiB and returns
+	require.NoError(t, err)
+	proctest.Eventually(t, 10*time.Second, func() bool {
+		_, err := submitWait(ctx, p, workloads.Hang, 30*time.Millisecond)
+		require.NoError(t, err, "a healthy task after the leak")
+		pid, err := submitWait(ctx, p, workloads.PID, struct{}{})
+		require.NoError(t, err)
+		return pid != leaky
+	}, "the worker over its hard limit replaced")
+}
