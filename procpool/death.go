@@ -27,6 +27,9 @@ func (w *worker) reap() exitInfo {
 	})
 	state := w.conn.Wait()
 	t.Stop()
+	if t := w.exitTimer.Load(); t != nil {
+		t.Stop()
+	}
 	drained := make(chan struct{})
 	go func() { w.output.Wait(); close(drained) }()
 	select {

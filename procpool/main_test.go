@@ -9,6 +9,8 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/dualpool/dualpool/backend"
+	"github.com/dualpool/dualpool/ipc"
 	"github.com/dualpool/dualpool/procpool"
 )
 
@@ -21,6 +23,8 @@ func TestMain(m *testing.M) {
 		os.Exit(noServeMain())
 	case "once":
 		onceMain()
+	case "deaf":
+		os.Exit(deafMain())
 	case "echo":
 		io.Copy(os.Stdout, os.Stdin) // the raw pipe ping-pong of the benchmarks
 		os.Exit(0)
@@ -71,5 +75,18 @@ func parentMain() int {
 	}
 	fmt.Println("ready")
 	time.Sleep(time.Minute)
+	return 0
+}
+
+// deafMain is a worker that says hello and then ignores every frame, Shutdown included;
+// it exits only when its IPC pipe ends.
+func deafMain() int {
+	out := os.NewFile(4, "to-parent")
+	hello := ipc.AppendHello(nil, ipc.Hello{Version: ipc.Version, PID: os.Getpid(),
+		Codec: os.Getenv("DUALPOOL_CODEC"), Names: backend.Names()})
+	if _, err := out.Write(hello); err != nil {
+		return 2
+	}
+	io.Copy(io.Discard, os.NewFile(3, "from-parent"))
 	return 0
 }

@@ -67,6 +67,6 @@ func (p *Pool) checkMemory(w *worker) {
 	}
 	p.mu.Unlock()
 	if idle {
-		w.write(shutdownFrame)
+		w.tellExit()
 	}
 }

@@ -184,7 +184,7 @@ func (p *Pool) unitDone(w *worker, u *unit) *unit {
 	}
 	p.mu.Unlock()
 	if exit {
-		w.write(ipc.AppendShutdown)
+		w.tellExit()
 	}
 	return next
 }

@@ -39,7 +39,7 @@ func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) er
 	p.mu.Unlock()
 	p.cancelQueued(dropped)
 	for _, w := range exits {
-		w.write(shutdownFrame)
+		w.tellExit()
 	}
 	err := p.awaitDrained(ctx)
 	p.mu.Lock()

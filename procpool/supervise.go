@@ -6,10 +6,7 @@ import (
 	"time"
 
 	"github.com/dualpool/dualpool/executor"
-	"github.com/dualpool/dualpool/ipc"
 )
-
-func shutdownFrame(b []byte) []byte { return ipc.AppendShutdown(b) }
 
 // slot is the restart record of one worker slot. The rule, Erlang/OTP's restart
 // intensity made to tell a worker that cannot stay up from a task that crashes it: a
@@ -64,7 +61,7 @@ func (p *Pool) workerReady(w *worker) {
 	p.mu.Unlock()
 	p.cfg.logger.Debug("procpool: worker ready", "pid", w.pid, "slot", w.slot)
 	if exit {
-		w.write(shutdownFrame)
+		w.tellExit()
 	}
 	if next != nil {
 		w.send(next)
@@ -136,7 +133,7 @@ func (p *Pool) breakLocked(err error) []*unit {
 		p.wg.Add(1)
 		go func() { // not under p.mu
 			defer p.wg.Done()
-			w.write(shutdownFrame)
+			w.tellExit()
 		}()
 	}
 	p.idle = nil

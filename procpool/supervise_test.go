@@ -166,3 +166,18 @@ func TestIdleWorkerOverHardLimitIsReplaced(t *testing.T) {
 		return pid != leaky
 	}, "the worker over its hard limit replaced")
 }
+
+// TestCloseKillsAWorkerThatIgnoresShutdown: Close returns even when a worker never
+// exits when told to: it is killed after a grace, and nothing is left behind.
+func TestCloseKillsAWorkerThatIgnoresShutdown(t *testing.T) {
+	p := newPool(t, procpool.WithWorkers(1), procpool.WithCommand(os.Args[0]),
+		procpool.WithEnv(envMode+"=deaf"))
+	closed := make(chan error, 1)
+	go func() { closed <- p.Close() }()
+	select {
+	case err := <-closed:
+		require.NoError(t, err)
+	case <-time.After(20 * time.Second):
+		t.Fatal("Close waited for a worker that ignores Shutdown")
+	}
+}

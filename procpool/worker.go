@@ -1,6 +1,7 @@
 package procpool
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"strconv"
@@ -42,6 +43,7 @@ type worker struct {
 	resolving atomic.Bool          // its reader is resolving tasks: running their callbacks
 	tasks     atomic.Uint64
 	killed    atomic.Pointer[killInfo]
+	exitTimer atomic.Pointer[time.Timer] // kills it if it does not exit when told
 
 	// under p.mu
 	ready    bool
@@ -126,4 +128,20 @@ func (w *worker) writeLarge(t ipc.Task) error {
 	}
 	_, err := w.conn.Write(t.Input)
 	return err
+}
+
+// exitGrace is how long a worker told to exit may take before it is killed, so that
+// Shutdown and Close return even when a worker ignores the Shutdown frame.
+const exitGrace = 2 * time.Second
+
+// tellExit tells the worker to exit after what it was given, and kills it if it is still
+// running exitGrace later.
+func (w *worker) tellExit() {
+	w.write(ipc.AppendShutdown)
+	t := time.AfterFunc(exitGrace, func() {
+		w.kill(&killInfo{reason: killProtocol, err: fmt.Errorf("did not exit within %v of being told to", exitGrace)})
+	})
+	if old := w.exitTimer.Swap(t); old != nil {
+		old.Stop()
+	}
 }
