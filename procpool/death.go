@@ -26,6 +26,7 @@ func (w *worker) reap() exitInfo {
 		w.kill(&killInfo{reason: killProtocol, err: errors.New("closed its IPC pipe but did not exit")})
 	})
 	state := w.conn.Wait()
+	killGroup(w.pid) // what its tasks started, which may hold its output open
 	t.Stop()
 	if t := w.exitTimer.Load(); t != nil {
 		t.Stop()

@@ -70,3 +70,23 @@ func (p *Pool) checkMemory(w *worker) {
 		w.tellExit()
 	}
 }
+
+// overHardBetweenTasks reports whether w, between two tasks, is over the hard memory
+// limit (a spike left it there): it is then replaced before its next task, which would
+// otherwise be killed for it. The check reads the RSS (cheap, an upper bound) and the
+// private memory only when the RSS is over the limit.
+func (p *Pool) overHardBetweenTasks(w *worker) bool {
+	hard := p.cfg.memHard
+	if hard == 0 {
+		return false
+	}
+	if rss, err := residentMemory(w.pid); err != nil || rss <= hard {
+		return false
+	}
+	used, err := privateMemory(w.pid)
+	if err != nil || used <= hard {
+		return false
+	}
+	p.cfg.logger.Info("procpool: worker over its hard memory limit between tasks; replacing it", "pid", w.pid, "used", used)
+	return true
+}

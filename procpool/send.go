@@ -168,7 +168,11 @@ func appendUnit(b []byte, u *unit, live int) []byte {
 // or retires. It returns the next unit, which the caller sends.
 func (p *Pool) unitDone(w *worker, u *unit) *unit {
 	u.finish()
+	over := p.overHardBetweenTasks(w)
 	p.mu.Lock()
+	if over {
+		w.overSoft = true
+	}
 	if !w.cur.CompareAndSwap(u, nil) { // the worker died: its death took care of u
 		p.mu.Unlock()
 		return nil

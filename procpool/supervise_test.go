@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -180,4 +182,47 @@ func TestCloseKillsAWorkerThatIgnoresShutdown(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("Close waited for a worker that ignores Shutdown")
 	}
+}
+
+// startSleep starts `sleep 30` holding the worker's stdout, leaves it running, and
+// returns its pid.
+var startSleep = executor.Register("procpool_test.start_sleep", func(context.Context, struct{}) (int, error) {
+	cmd := exec.Command("sleep", "30")
+	cmd.Stdout = os.Stdout
+	if err := cmd.Start(); err != nil {
+		return 0, err
+	}
+	return cmd.Process.Pid, nil
+})
+
+// gone reports whether process pid has ended (it may still be a zombie, waiting for
+// whoever adopted it to reap it).
+func gone(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return true
+	}
+	fields := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+	return len(fields) > 0 && (fields[0] == "Z" || fields[0] == "X")
+}
+
+// TestProcessesOfATaskDieWithTheirWorker: what a task starts dies with its worker,
+// whether the worker crashes or is shut down.
+func TestProcessesOfATaskDieWithTheirWorker(t *testing.T) {
+	if _, err := exec.LookPath("sleep"); err != nil || runtime.GOOS != "linux" {
+		t.Skip("needs Linux and sleep(1)")
+	}
+	p := newPool(t, procpool.WithWorkers(1))
+	ctx := context.Background()
+	crashed, err := submitWait(ctx, p, startSleep, struct{}{})
+	require.NoError(t, err)
+	_, err = submitWait(ctx, p, workloads.KillSelf, struct{}{})
+	var we *executor.WorkerExitError
+	require.ErrorAs(t, err, &we)
+	proctest.Eventually(t, 5*time.Second, func() bool { return gone(crashed) }, "the crashed worker's child gone")
+
+	closed, err := submitWait(ctx, p, startSleep, struct{}{})
+	require.NoError(t, err)
+	require.NoError(t, p.Close())
+	proctest.Eventually(t, 5*time.Second, func() bool { return gone(closed) }, "the closed worker's child gone")
 }

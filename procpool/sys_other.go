@@ -13,3 +13,6 @@ func sysProcAttr() *syscall.SysProcAttr { return nil }
 
 // growPipe: only Linux resizes pipes.
 func growPipe(*os.File) {}
+
+// killGroup: elsewhere a worker is not given a process group of its own.
+func killGroup(int) {}

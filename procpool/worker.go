@@ -99,6 +99,7 @@ func (w *worker) kill(k *killInfo) {
 			w.p.cfg.logger.Info("procpool: killing worker", attrs...)
 		}
 		proc.Kill()
+		killGroup(proc.Pid)
 	}
 }
 
