@@ -158,8 +158,12 @@ func TestIdleWorkerOverHardLimitIsReplaced(t *testing.T) {
 	ctx := context.Background()
 	leaky, err := submitWait(ctx, p, workloads.PID, struct{}{})
 	require.NoError(t, err)
-	_, err = submitWait(ctx, p, workloads.Leak, 160) // keeps 160 MiB and returns
-	require.NoError(t, err)
+	// Keeps 160 MiB and returns; when the sampler catches it over the limit first, it is
+	// killed, which is its due.
+	_, err = submitWait(ctx, p, workloads.Leak, 160)
+	if err != nil {
+		require.ErrorIs(t, err, executor.ErrMemoryLimit)
+	}
 	proctest.Eventually(t, 10*time.Second, func() bool {
 		_, err := submitWait(ctx, p, workloads.Hang, 30*time.Millisecond)
 		require.NoError(t, err, "a healthy task after the leak")
