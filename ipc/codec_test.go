@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -150,5 +151,29 @@ func TestBinaryLists(t *testing.T) {
 	b, _ = ipc.Binary.Append(nil, []float64{1, 2})
 	if err := ipc.Binary.Decode(b[:len(b)-3], &short); err == nil {
 		t.Errorf("Decode(a cut float list) = nil; want an error")
+	}
+}
+
+func TestJSONRefusesInvalidUTF8(t *testing.T) {
+	type named struct {
+		Name string
+		Tags []string
+	}
+	for _, c := range []ipc.Codec{ipc.JSON, ipc.Binary} {
+		_, err := c.Append(nil, named{Name: "ok", Tags: []string{"fine", "bad\xff"}})
+		if err == nil || !strings.Contains(err.Error(), ".Tags[1]") {
+			t.Errorf("%s.Append(a struct with a non-UTF-8 string) = %v; want an error naming .Tags[1]", c.Name(), err)
+		}
+		if _, err := c.Append(nil, named{Name: "a real \ufffd is fine"}); err != nil {
+			t.Errorf("%s.Append(a valid U+FFFD) = %v; want no error", c.Name(), err)
+		}
+	}
+	b, err := ipc.Binary.Append(nil, "bad\xff") // a plain string travels as its bytes
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s string
+	if err := ipc.Binary.Decode(b, &s); err != nil || s != "bad\xff" {
+		t.Errorf("binary round trip of a non-UTF-8 string = %q, %v; want it unchanged", s, err)
 	}
 }

@@ -2,8 +2,10 @@ package ipc_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"io"
+	"runtime"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -95,5 +97,25 @@ func TestDecodeCorrupt(t *testing.T) {
 				t.Errorf("err = %v; want ErrCorrupt", err)
 			}
 		})
+	}
+}
+
+// TestReaderGrowsAsBytesArrive: a peer that announces a frame just under the limit and
+// sends nothing costs the reader its buffer, not the frame it announced.
+func TestReaderGrowsAsBytesArrive(t *testing.T) {
+	const limit = 256 << 20
+	var hdr [4]byte
+	binary.BigEndian.PutUint32(hdr[:], limit-1)
+	data := append(hdr[:], make([]byte, 1000)...) // a kind byte and some body, then the end
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, _, err := ipc.NewReader(bytes.NewReader(data), limit).Next()
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Fatalf("Next() = %v; want io.ErrUnexpectedEOF", err)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 4<<20 {
+		t.Fatalf("Next() of a frame announced at %d bytes, cut after 1000: allocated %d bytes; want a few hundred KiB", limit-1, grew)
 	}
 }
