@@ -36,8 +36,14 @@
 //   - A task still running [WithKillGrace] after its ctx ended is killed with its
 //     worker: *[executor.KilledError], matching the ctx's error.
 //   - Over the hard memory limit ([WithMemoryLimit]): *[executor.MemoryLimitError].
-//   - Workers that keep dying at start-up, or a failing initializer:
-//     [executor.ErrPoolBroken] for every queued and later task.
+//   - A task that calls runtime.Goexit: [executor.ErrGoexit]; the worker goes on.
+//   - Workers that cannot stay up (see [WithRestartIntensity]), or a failing
+//     initializer: [executor.ErrPoolBroken] for every queued and later task.
+//
+// On Linux a worker leads a process group of its own, killed with it and once it has
+// exited: the processes its tasks started do not outlive it. A worker told to exit
+// (Shutdown, recycling) that is still running 2 s later is killed, so that Close always
+// returns, and a Shutdown called from a done callback returns too.
 //
 // # Orphans
 //
@@ -62,8 +68,8 @@
 //
 // # What it does not do
 //
-// It does not kill the processes a task starts (only the worker itself), does not run
-// on systems without inherited pipes (Windows), and keeps one task (or one Map chunk) in
+// It does not run on systems without inherited pipes (Windows), gives workers process
+// groups only on Linux, and keeps one task (or one Map chunk) in
 // flight per worker: a slow task never holds up a task queued behind it in the same
 // worker.
 //

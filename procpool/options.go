@@ -198,10 +198,15 @@ func orDiscard(w io.Writer) io.Writer {
 	return w
 }
 
-// WithRestartIntensity sets the crash-loop rule, after Erlang/OTP's supervisors: when
-// more than n workers die during start-up within period, the pool is broken
-// ([executor.ErrPoolBroken]). Between failed starts the pool backs off, from 10ms
-// doubling to 1s. The default is 5 within 10s.
+// WithRestartIntensity sets the crash-loop rule, after Erlang/OTP's supervisors, made to
+// tell a worker that cannot stay up from a task that crashes it. A death counts against
+// its worker slot when the worker had answered no task, or had none in flight: it died
+// at start, right after its hello, idle, or on the first task it was given. When more than
+// n deaths count within period the pool is broken ([executor.ErrPoolBroken]); between
+// them the restarts back off, from 10ms doubling to 1s. A worker that answers a task
+// clears its slot's record, so tasks that crash their workers now and then never break
+// the pool nor slow its restarts. The pool's own kills (a task past its ctx, memory,
+// shutdown) never count. The default is 5 within 10s.
 func WithRestartIntensity(n int, period time.Duration) Option {
 	return optionFunc(func(c *config) {
 		if n < 0 || period <= 0 {
