@@ -46,9 +46,10 @@ func BenchmarkRoundTrip(b *testing.B) {
 	}
 }
 
-// BenchmarkRawPipePingPong is the floor under BenchmarkRoundTrip: 8 bytes to a child
-// process over a pipe and back, no protocol, no codec, no futures.
-func BenchmarkRawPipePingPong(b *testing.B) {
+// startEcho starts this test binary as a child that echoes its stdin to its stdout, and
+// returns its ends of the two pipes; the child ends with the benchmark.
+func startEcho(b *testing.B) (io.WriteCloser, io.Reader) {
+	b.Helper()
 	cmd := exec.Command(os.Args[0])
 	cmd.Env = append(os.Environ(), envMode+"=echo")
 	in, err := cmd.StdinPipe()
@@ -62,7 +63,14 @@ func BenchmarkRawPipePingPong(b *testing.B) {
 	if err := cmd.Start(); err != nil {
 		b.Fatal(err)
 	}
-	defer func() { in.Close(); cmd.Wait() }()
+	b.Cleanup(func() { in.Close(); cmd.Wait() })
+	return in, out
+}
+
+// BenchmarkRawPipePingPong is the floor under BenchmarkRoundTrip: 8 bytes to a child
+// process over a pipe and back, no protocol, no codec, no futures.
+func BenchmarkRawPipePingPong(b *testing.B) {
+	in, out := startEcho(b)
 	msg := make([]byte, 8)
 	b.ReportAllocs()
 	for b.Loop() {
@@ -93,20 +101,7 @@ func BenchmarkEcho1MiB(b *testing.B) {
 
 // BenchmarkRawPipe1MiB: see BenchmarkEcho1MiB.
 func BenchmarkRawPipe1MiB(b *testing.B) {
-	cmd := exec.Command(os.Args[0])
-	cmd.Env = append(os.Environ(), envMode+"=echo")
-	in, err := cmd.StdinPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	out, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	defer func() { in.Close(); cmd.Wait() }()
+	in, out := startEcho(b)
 	msg, back := make([]byte, 1<<20), make([]byte, 1<<20)
 	b.SetBytes(int64(len(msg)))
 	b.ReportAllocs()
