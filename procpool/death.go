@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/supervise"
 )
 
 // exitInfo is how a worker process ended.
@@ -26,7 +27,7 @@ func (w *worker) reap() exitInfo {
 		w.kill(&killInfo{reason: killProtocol, err: errors.New("closed its IPC pipe but did not exit")})
 	})
 	state := w.conn.Wait()
-	killGroup(w.pid) // what its tasks started, which may hold its output open
+	supervise.KillGroup(w.pid) // what its tasks started, which may hold its output open
 	t.Stop()
 	if t := w.exitTimer.Load(); t != nil {
 		t.Stop()
@@ -40,7 +41,7 @@ func (w *worker) reap() exitInfo {
 		<-drained
 	}
 	w.conn.Close()
-	code, sig := exitStatus(state)
+	code, sig := supervise.ExitStatus(state)
 	return exitInfo{code: code, signal: sig, stderr: w.stderr.bytes()}
 }
 
@@ -91,7 +92,7 @@ func (p *Pool) workerDied(w *worker, x exitInfo) {
 	k := w.killed.Load()
 	attrs := []any{"pid", w.pid, "code", x.code}
 	if x.signal != nil {
-		attrs = append(attrs, "signal", signalName(x.signal))
+		attrs = append(attrs, "signal", supervise.SignalName(x.signal))
 	}
 	if w.retiring {
 		attrs = append(attrs, "retiring", true)

@@ -1,6 +1,10 @@
 package procpool
 
-import "time"
+import (
+	"time"
+
+	"github.com/dualpool/dualpool/internal/supervise"
+)
 
 // monitor samples the workers' private memory every memInterval and enforces
 // WithMemoryLimit: over hard with a task running, the worker is killed; over soft, it is
@@ -30,7 +34,7 @@ func (p *Pool) monitor() {
 }
 
 func (p *Pool) checkMemory(w *worker) {
-	used, err := privateMemory(w.pid)
+	used, err := supervise.PrivateMemory(w.pid)
 	if err != nil || used == 0 {
 		return
 	}
@@ -80,10 +84,10 @@ func (p *Pool) overHardBetweenTasks(w *worker) bool {
 	if hard == 0 {
 		return false
 	}
-	if rss, err := residentMemory(w.pid); err != nil || rss <= hard {
+	if rss, err := supervise.ResidentMemory(w.pid); err != nil || rss <= hard {
 		return false
 	}
-	used, err := privateMemory(w.pid)
+	used, err := supervise.PrivateMemory(w.pid)
 	if err != nil || used <= hard {
 		return false
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/dualpool/dualpool/executor"
 	"github.com/dualpool/dualpool/internal/fifo"
+	"github.com/dualpool/dualpool/internal/supervise"
 	"github.com/dualpool/dualpool/ipc"
 )
 
@@ -18,7 +19,7 @@ type Pool struct {
 	cfg            config
 	path           string
 	stdout, stderr *lineSink
-	spawner        *spawner
+	spawner        *supervise.Spawner
 	wg             sync.WaitGroup // every goroutine of the pool
 	stopMonitor    chan struct{}
 
@@ -32,9 +33,9 @@ type Pool struct {
 	restarts   []int                // per slot: workers it had before the current one
 	closed     bool
 	broken     error
-	slots      []slot        // the restart record of each worker slot
-	first      chan error    // New waits on it for the first worker
-	drained    chan struct{} // closed when shut down and no worker is left
+	slots      []supervise.Record // the restart record of each worker slot
+	first      chan error         // New waits on it for the first worker
+	drained    chan struct{}      // closed when shut down and no worker is left
 	isDrained  bool
 	finishOnce sync.Once
 
@@ -72,9 +73,9 @@ func New(opts ...Option) (*Pool, error) {
 		path = exe
 	}
 	p := &Pool{
-		cfg: cfg, path: path, spawner: newSpawner(),
+		cfg: cfg, path: path, spawner: supervise.NewSpawner(),
 		workers: map[*worker]struct{}{}, scheduled: map[*time.Timer]int{},
-		restarts: make([]int, cfg.workers), slots: make([]slot, cfg.workers),
+		restarts: make([]int, cfg.workers), slots: make([]supervise.Record, cfg.workers),
 		queue: fifo.New(func(u *unit) int { return u.size }),
 		first: make(chan error, 1), drained: make(chan struct{}),
 	}

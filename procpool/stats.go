@@ -6,6 +6,7 @@ import (
 	"github.com/shirou/gopsutil/v4/process"
 
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/supervise"
 )
 
 // Stats implements [executor.Executor]. Workers and PerWorker count the workers that are
@@ -29,7 +30,7 @@ func (p *Pool) Stats() executor.Stats {
 	s.Workers = len(live)
 	for _, w := range live {
 		ws := executor.WorkerStats{PID: w.pid, Started: w.started, TasksDone: w.tasks.Load(), Restarts: w.restarts}
-		ws.Memory, _ = privateMemory(w.pid)
+		ws.Memory, _ = supervise.PrivateMemory(w.pid)
 		if proc, err := process.NewProcess(int32(w.pid)); err == nil {
 			if t, err := proc.Times(); err == nil {
 				ws.CPUTime = time.Duration((t.User + t.System) * float64(time.Second))

@@ -6,50 +6,28 @@ import (
 	"time"
 
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/supervise"
 )
 
-// slot is the restart record of one worker slot. The rule, Erlang/OTP's restart
-// intensity made to tell a worker that cannot stay up from a task that crashes it: a
-// death counts when the worker had answered no task, or had none in flight (it died at
-// start, idle, or on the first task it was given); past WithRestartIntensity's n such
-// deaths in its period the pool breaks, and between them the restarts back off, from
-// 10 ms doubling to 1 s. A worker that answers a task clears its slot's record, so a
-// pool whose tasks crash their workers now and then (the worker had served others) never
-// breaks and restarts at once.
-type slot struct {
-	deaths []time.Time // the deaths that count, within the period
-}
-
-// countLocked records a death that counts for slot i, and returns the back-off before
-// the restart and whether the pool must break.
+// countLocked records a death that counts for slot i (see supervise.Record: the rule
+// of WithRestartIntensity), and returns the back-off before the restart and whether the
+// pool must break.
 func (p *Pool) countLocked(i int) (delay time.Duration, broke bool) {
-	s := &p.slots[i]
-	now := time.Now()
-	s.deaths = append(s.deaths, now)
-	for len(s.deaths) > 0 && now.Sub(s.deaths[0]) > p.cfg.period {
-		s.deaths = s.deaths[1:]
-	}
-	n := len(s.deaths)
-	return min(10*time.Millisecond<<min(n-1, 10), time.Second), n > p.cfg.intensity
+	return p.slots[i].Count(supervise.Intensity{N: p.cfg.intensity, Period: p.cfg.period}, time.Now())
 }
 
 // productive clears the record of w's slot once w has answered its first task.
 func (p *Pool) productive(w *worker) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.slots[w.slot].deaths = nil
+	p.slots[w.slot].Clear()
 }
 
 // counts reports whether the death of w, with unit u in flight and killed for k, counts
 // against its slot.
 func (w *worker) counts(u *unit, k *killInfo) bool {
-	switch {
-	case w.retiring:
-		return false // told to exit
-	case k != nil && k.reason != killProtocol && k.reason != killStart:
-		return false // killed for a task's ctx, its memory or a shutdown
-	}
-	return u == nil || w.tasks.Load() == 0
+	byPool := k != nil && k.reason != killProtocol && k.reason != killStart
+	return supervise.Counts(w.retiring, byPool, u != nil, w.tasks.Load())
 }
 
 // workerReady puts a worker that finished its start-up to work.

@@ -2,17 +2,9 @@ package procpool
 
 import (
 	"os"
-	"syscall"
 
 	"golang.org/x/sys/unix"
 )
-
-// sysProcAttr makes a worker die with the thread that started it (see spawner), and puts
-// it in a process group of its own, which the pool kills with it: the processes its tasks
-// start do not outlive it.
-func sysProcAttr() *syscall.SysProcAttr {
-	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
-}
 
 // pipeSize is the capacity asked for the IPC pipes: a large argument or result then
 // crosses in a few writes instead of one per 64 KiB, each of which wakes the other side.
@@ -25,6 +17,3 @@ func growPipe(f *os.File) {
 		rc.Control(func(fd uintptr) { unix.FcntlInt(fd, unix.F_SETPIPE_SZ, pipeSize) })
 	}
 }
-
-// killGroup kills what is left of the process group of the worker pid.
-func killGroup(pid int) { syscall.Kill(-pid, syscall.SIGKILL) }

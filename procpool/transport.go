@@ -53,10 +53,7 @@ type Spec struct {
 // thread, so that on Linux the process gets SIGKILL when the pool ends or the parent dies
 // (cmd.SysProcAttr is set here).
 func (s *Spec) StartCmd(cmd *exec.Cmd) error {
-	cmd.SysProcAttr = sysProcAttr()
-	var err error
-	s.w.p.spawner.do(func() { err = cmd.Start() })
-	return err
+	return s.w.p.spawner.Start(cmd)
 }
 
 // ForwardStdout copies r to the pool's stdout ([WithStdout]) line by line until r ends,

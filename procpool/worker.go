@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/dualpool/dualpool/internal/supervise"
 	"github.com/dualpool/dualpool/ipc"
 )
 
@@ -99,7 +100,7 @@ func (w *worker) kill(k *killInfo) {
 			w.p.cfg.logger.Info("procpool: killing worker", attrs...)
 		}
 		proc.Kill()
-		killGroup(proc.Pid)
+		supervise.KillGroup(proc.Pid)
 	}
 }
 

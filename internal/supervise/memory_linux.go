@@ -1,4 +1,4 @@
-package procpool
+package supervise
 
 import (
 	"fmt"
@@ -9,9 +9,9 @@ import (
 	"github.com/shirou/gopsutil/v4/process"
 )
 
-// privateMemory returns the USS of a process: its private pages, clean and dirty, from
+// PrivateMemory returns the USS of a process: its private pages, clean and dirty, from
 // /proc/pid/smaps_rollup (gopsutil).
-func privateMemory(pid int) (uint64, error) {
+func PrivateMemory(pid int) (uint64, error) {
 	proc, err := process.NewProcess(int32(pid))
 	if err != nil {
 		return 0, err
@@ -24,16 +24,16 @@ func privateMemory(pid int) (uint64, error) {
 	return (m.PrivateClean + m.PrivateDirty) << 10, nil // kB
 }
 
-// residentMemory returns the RSS of a process from /proc/pid/statm: cheap, and an upper
+// ResidentMemory returns the RSS of a process from /proc/pid/statm: cheap, and an upper
 // bound of its private memory.
-func residentMemory(pid int) (uint64, error) {
+func ResidentMemory(pid int) (uint64, error) {
 	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/statm")
 	if err != nil {
 		return 0, err
 	}
 	fields := strings.Fields(string(b))
 	if len(fields) < 2 {
-		return 0, fmt.Errorf("procpool: /proc/%d/statm: %q", pid, b)
+		return 0, fmt.Errorf("supervise: /proc/%d/statm: %q", pid, b)
 	}
 	pages, err := strconv.ParseUint(fields[1], 10, 64)
 	return pages * uint64(os.Getpagesize()), err
