@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"syscall"
 	"time"
 
 	"github.com/dualpool/dualpool/executor"
@@ -40,6 +41,10 @@ type config struct {
 	intensity      int
 	period         time.Duration
 	transport      Transport
+	rlimits        []Rlimit
+	cleanEnv       bool
+	keepEnv        []string
+	credential     *syscall.Credential
 	errs           []error
 }
 

@@ -53,7 +53,7 @@ type Spec struct {
 // thread, so that on Linux the process gets SIGKILL when the pool ends or the parent dies
 // (cmd.SysProcAttr is set here).
 func (s *Spec) StartCmd(cmd *exec.Cmd) error {
-	return s.w.p.spawner.Start(cmd)
+	return s.w.p.spawner.Start(cmd, s.w.p.cfg.credential)
 }
 
 // ForwardStdout copies r to the pool's stdout ([WithStdout]) line by line until r ends,
@@ -82,7 +82,7 @@ func (w *worker) start() error {
 	p := w.p
 	spec := &Spec{
 		Path: p.path, Args: p.cfg.args,
-		Env:          append(os.Environ(), p.cfg.env...),
+		Env:          p.cfg.environ(),
 		WorkerEnv:    workerEnv(&p.cfg),
 		StartTimeout: p.cfg.startTimeout,
 		w:            w,
@@ -94,6 +94,14 @@ func (w *worker) start() error {
 	proc := conn.Process()
 	w.conn, w.pid, w.started = conn, proc.Pid, time.Now()
 	w.proc.Store(proc)
+	if len(p.cfg.rlimits) > 0 {
+		if err := applyRlimits(proc.Pid, p.cfg.rlimits); err != nil {
+			proc.Kill()
+			conn.Wait()
+			conn.Close()
+			return err
+		}
+	}
 	if w.killed.Load() != nil { // killed while it was being started
 		proc.Kill()
 	}

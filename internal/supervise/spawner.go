@@ -3,6 +3,7 @@ package supervise
 import (
 	"os/exec"
 	"runtime"
+	"syscall"
 )
 
 // Spawner starts processes from one goroutine locked to its OS thread. On Linux a child
@@ -32,9 +33,15 @@ func (s *Spawner) loop() {
 
 // Start starts cmd on the Spawner's thread, with the process attributes of Attr: on
 // Linux the child dies with the Spawner or the parent, and leads a process group of its
-// own ([KillGroup]).
-func (s *Spawner) Start(cmd *exec.Cmd) error {
+// own ([KillGroup]). A non-nil cred runs it as that user and group.
+func (s *Spawner) Start(cmd *exec.Cmd, cred *syscall.Credential) error {
 	cmd.SysProcAttr = Attr()
+	if cred != nil {
+		if cmd.SysProcAttr == nil {
+			cmd.SysProcAttr = &syscall.SysProcAttr{}
+		}
+		cmd.SysProcAttr.Credential = cred
+	}
 	var err error
 	ran := make(chan struct{})
 	s.reqs <- func() { err = cmd.Start(); close(ran) }

@@ -74,7 +74,7 @@ func TestSpawnerKillGroupAndExitStatus(t *testing.T) {
 	defer s.Stop()
 	// A shell that starts a grandchild and waits: killing the group kills both.
 	cmd := exec.Command("sh", "-c", "sleep 30 & wait")
-	require.NoError(t, s.Start(cmd))
+	require.NoError(t, s.Start(cmd, nil))
 	pgid, err := syscall.Getpgid(cmd.Process.Pid)
 	require.NoError(t, err)
 	assert.Equal(t, cmd.Process.Pid, pgid, "the child leads a process group of its own")
