@@ -2,6 +2,7 @@ package ipc_test
 
 import (
 	"bytes"
+	"slices"
 	"testing"
 
 	"github.com/dualpool/dualpool/ipc"
@@ -22,6 +23,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add(ipc.AppendShutdown(nil))
 	f.Add([]byte{0, 0, 0, 5, 3, 0xff, 0xff, 0xff, 0xff})
 	f.Add([]byte{0x7f, 0xff, 0xff, 0xff, 1})
+	f.Add(ipc.AppendChunk(nil, ipc.Task{ID: 6, Func: "f", Input: []byte{0x12, 1, 2, 2, 4}}, 2))
+	cr, start := ipc.BeginChunkResult(nil, 7, []ipc.Error{{ID: 1, Kind: ipc.ErrPanic, Message: "p", Stack: []byte("s")}})
+	f.Add(ipc.EndFrame(append(cr, 0x12, 1, 2, 2, 0), start))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := ipc.NewReader(bytes.NewReader(data), 1<<16)
 		for {
@@ -42,6 +46,10 @@ func FuzzDecode(f *testing.F) {
 				ipc.DecodeError(body)
 			case ipc.KindCancel:
 				ipc.DecodeCancel(body)
+			case ipc.KindChunk:
+				ipc.DecodeChunk(body)
+			case ipc.KindChunkResult:
+				ipc.DecodeChunkResult(body)
 			}
 			var v struct{ A int }
 			ipc.Binary.Decode(body, &v)
@@ -49,6 +57,34 @@ func FuzzDecode(f *testing.F) {
 			ipc.Binary.Decode(body, &n)
 			var s string
 			ipc.Binary.Decode(body, &s)
+			var ints []int
+			ipc.Binary.Decode(body, &ints)
+			var strs []string
+			ipc.Binary.Decode(body, &strs)
+		}
+	})
+}
+
+// FuzzBinaryRoundTrip: whatever a list decodes from, encoding it again and decoding gives
+// the same values, and no input makes the decoder panic.
+func FuzzBinaryRoundTrip(f *testing.F) {
+	for _, v := range [][]int{nil, {0}, {-1, 1 << 40, 7}} {
+		b, _ := ipc.Binary.Append(nil, v)
+		f.Add(b)
+	}
+	f.Add([]byte{0x12, 1, 0xff, 0xff, 0xff, 0xff, 0x0f})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var first []int
+		if ipc.Binary.Decode(data, &first) != nil {
+			return
+		}
+		b, err := ipc.Binary.Append(nil, first)
+		if err != nil {
+			t.Fatalf("Append(%v): %v", first, err)
+		}
+		var second []int
+		if err := ipc.Binary.Decode(b, &second); err != nil || !slices.Equal(first, second) {
+			t.Fatalf("round trip of %v gave %v, %v", first, second, err)
 		}
 	})
 }
