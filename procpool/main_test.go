@@ -1,6 +1,7 @@
 package procpool_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -72,6 +73,9 @@ func parentMain() int {
 	}
 	for _, w := range p.Stats().PerWorker {
 		fmt.Println(w.PID)
+	}
+	if child, err := submitWait(context.Background(), p, startSleep, struct{}{}); err == nil {
+		fmt.Println("grandchild", child) // a process a task started, still running
 	}
 	fmt.Println("ready")
 	time.Sleep(time.Minute)
