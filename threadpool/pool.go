@@ -27,6 +27,7 @@ type Pool struct {
 	space   chan struct{}     // closed and replaced when the queue frees room
 	waiters int               // submitters waiting on space
 	drained chan struct{}     // closed when closed and no worker is left
+	exited  chan struct{}     // closed and replaced when a worker exits
 
 	// handoff carries tasks to idle workers. Each send is matched by a claim on idle
 	// made under mu, so it never blocks; its capacity is the worker maximum.
@@ -67,6 +68,7 @@ func New(opts ...Option) (*Pool, error) {
 		labels:  pprof.WithLabels(context.Background(), pprof.Labels("dualpool.pool", cfg.name)),
 		space:   make(chan struct{}),
 		drained: make(chan struct{}),
+		exited:  make(chan struct{}),
 		handoff: make(chan item, cfg.maxWorkers),
 		live:    make(map[*worker]struct{}),
 	}

@@ -17,6 +17,7 @@ import (
 func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) error {
 	cfg := backend.ShutdownOptions(opts...)
 	p.mu.Lock()
+	self := p.inWorkerLocked(goid())
 	if !p.closed {
 		p.closed = true
 		close(p.handoff)         // wakes idle workers: they exit
@@ -30,6 +31,13 @@ func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) er
 	p.mu.Unlock()
 	if cfg.CancelPending {
 		p.cancelQueued()
+	}
+	if self { // called by a task or a done callback of this pool
+		if err := p.awaitOthers(ctx); err != nil {
+			p.cancelQueued()
+			return fmt.Errorf("threadpool %s: shutdown from one of its tasks: %w", p.cfg.name, err)
+		}
+		return nil
 	}
 	select {
 	case <-p.drained:

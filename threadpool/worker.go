@@ -3,6 +3,7 @@ package threadpool
 import (
 	"runtime/debug"
 	"runtime/pprof"
+	"sync/atomic"
 	"time"
 
 	"github.com/dualpool/dualpool/backend"
@@ -19,6 +20,7 @@ type worker struct {
 
 	// The worker's plan, touched by its goroutine only.
 	p        *Pool
+	gid      atomic.Uint64  // the id of its goroutine, for a Shutdown from a task
 	batch    []backend.Task // the batch running, for a Goexit to hand on
 	pos      int            // the index in batch of the task running
 	lastTask bool           // the task running is the last of its item
@@ -49,6 +51,7 @@ func (p *Pool) startWorkerLocked(first item) {
 // serve is the worker's goroutine: it runs the initializer, then first, then whatever the
 // queue and the handoff bring.
 func (w *worker) serve(first item) {
+	w.gid.Store(goid())
 	pprof.SetGoroutineLabels(w.p.labels)
 	if w.initialize(first) {
 		w.work(first, true)
@@ -133,7 +136,7 @@ func (w *worker) goexited() {
 		w.exit()
 		return
 	}
-	go w.work(rest, more)
+	go func() { w.gid.Store(goid()); w.work(rest, more) }()
 }
 
 // runItem runs the task of it, or each task of its batch in order.
@@ -247,5 +250,7 @@ func (w *worker) exit() {
 	if p.closed && p.workers == 0 {
 		close(p.drained)
 	}
+	close(p.exited)
+	p.exited = make(chan struct{})
 	p.mu.Unlock()
 }
