@@ -33,7 +33,7 @@ func serveWorker() int {
 	if in == nil || out == nil {
 		return workerFatal("file descriptors %d and %d are not open", fdFromParent, fdToParent)
 	}
-	return serveOn(in, out)
+	return serveParent(in, out)
 }
 
 // ServeStream is the worker side of a [Transport]: it serves tasks from the frames read
@@ -43,11 +43,11 @@ func serveWorker() int {
 // when that is missing or wrong. Nothing may write to out meanwhile.
 func ServeStream(in io.Reader, out io.Writer) (exitCode int) {
 	serving.Store(true)
-	return serveOn(in, out)
+	return serveParent(in, out)
 }
 
-// serveOn checks the worker environment and serves on in and out.
-func serveOn(in io.Reader, out io.Writer) int {
+// serveParent checks the worker environment and serves on in and out.
+func serveParent(in io.Reader, out io.Writer) int {
 	if v := os.Getenv(envWorker); v != strconv.Itoa(ipc.Version) {
 		return workerFatal("parent speaks protocol %q; this worker speaks %d", v, ipc.Version)
 	}
@@ -68,7 +68,7 @@ func serveOn(in io.Reader, out io.Writer) int {
 	if _, err := out.Write(hello); err != nil {
 		return workerFatal("hello: %v", err)
 	}
-	return s.serve()
+	return s.serveTasks()
 }
 
 func workerFatal(format string, args ...any) int {

@@ -46,8 +46,8 @@ func newServer(in io.Reader, out io.Writer, codec ipc.Codec, maxFrame int) *serv
 	return &server{r: ipc.NewReader(in, maxFrame), out: out, codec: codec, maxFrame: maxFrame, exit: make(chan int, 1)}
 }
 
-// serve serves until the parent says shut down, and returns the exit code.
-func (s *server) serve() int {
+// serveTasks serves the parent's tasks until it says shut down, and returns the exit code.
+func (s *server) serveTasks() int {
 	s.reading = true
 	go s.loop(s.newRunner())
 	return <-s.exit
