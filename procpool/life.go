@@ -90,27 +90,11 @@ type answer struct {
 // worker takes its next unit, or is counted idle, before the task's waiter wakes: a
 // waiter that submits again at once then finds it free.
 func (w *worker) answered(a *answer) error {
-	u := w.cur.Load()
-	id := a.id
-	if u == nil || id < u.base || id-u.base >= uint64(len(u.jobs)) {
-		return fmt.Errorf("%w: answer for task %d, which is not in flight", ipc.ErrCorrupt, id)
+	u, j, err := w.answerFor(a)
+	if err != nil {
+		return err
 	}
-	j := u.jobs[id-u.base]
 	n := j.size()
-	switch {
-	case a.chunk && j.chunk == nil:
-		return fmt.Errorf("%w: chunk result for task %d, which is not a chunk", ipc.ErrCorrupt, id)
-	case !a.chunk && a.failure == nil && j.chunk != nil:
-		return fmt.Errorf("%w: result for chunk %d, which needs a chunk result", ipc.ErrCorrupt, id)
-	}
-	for _, e := range a.failed {
-		if e.ID >= uint64(n) {
-			return fmt.Errorf("%w: failure of call %d in a chunk of %d", ipc.ErrCorrupt, e.ID, n)
-		}
-	}
-	if j.done.Swap(true) {
-		return fmt.Errorf("%w: second answer for task %d", ipc.ErrCorrupt, id)
-	}
 	// A call of a chunk ended its goroutine with runtime.Goexit: the worker could not
 	// tell what the others gave, so each runs again alone, as after a crash.
 	rerun := a.failure != nil && a.failure.Kind == ipc.ErrGoexit && j.chunk != nil
@@ -167,6 +151,32 @@ func (p *Pool) resolveIn(w *worker, resolve func()) {
 		p.resolving.Add(-1)
 	}()
 	resolve()
+}
+
+// answerFor finds the job an answer is for, checks that the answer fits it, and marks it
+// answered: an answer for nothing in flight, or a second one, breaks the protocol.
+func (w *worker) answerFor(a *answer) (*unit, *job, error) {
+	u := w.cur.Load()
+	id := a.id
+	if u == nil || id < u.base || id-u.base >= uint64(len(u.jobs)) {
+		return nil, nil, fmt.Errorf("%w: answer for task %d, which is not in flight", ipc.ErrCorrupt, id)
+	}
+	j := u.jobs[id-u.base]
+	switch {
+	case a.chunk && j.chunk == nil:
+		return nil, nil, fmt.Errorf("%w: chunk result for task %d, which is not a chunk", ipc.ErrCorrupt, id)
+	case !a.chunk && a.failure == nil && j.chunk != nil:
+		return nil, nil, fmt.Errorf("%w: result for chunk %d, which needs a chunk result", ipc.ErrCorrupt, id)
+	}
+	for _, e := range a.failed {
+		if e.ID >= uint64(j.size()) {
+			return nil, nil, fmt.Errorf("%w: failure of call %d in a chunk of %d", ipc.ErrCorrupt, e.ID, j.size())
+		}
+	}
+	if j.done.Swap(true) {
+		return nil, nil, fmt.Errorf("%w: second answer for task %d", ipc.ErrCorrupt, id)
+	}
+	return u, j, nil
 }
 
 // count adds the answers read since the last count to the pool's Stats: once a unit,
