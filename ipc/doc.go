@@ -33,6 +33,7 @@
 //	Hello    (worker→parent, first frame)  magic string "dualpool", version uvarint,
 //	                                       pid uvarint, codec string, count uvarint, count × name string,
 //	                                       and optionally features uvarint (a bit set, below)
+//	                                       and then registry string (a hash of what it runs)
 //	Task     (parent→worker)               task
 //	Batch    (parent→worker)               count uvarint, count × task; run in order
 //	Result   (worker→parent)               id uvarint, output rest (the encoded result)

@@ -14,6 +14,10 @@ type Hello struct {
 	// Features are the optional frames it understands ([FeatureChunk]); a worker that
 	// predates them sends none.
 	Features Feature
+	// Registry identifies the code it runs: a hash of its functions' names and types,
+	// which the parent compares with its own when the worker is the parent's program
+	// re-executed. Empty: not sent (then Features is sent, as 0 if need be).
+	Registry string
 }
 
 // Feature is a bit set of optional parts of the protocol that a worker announces in its
@@ -67,8 +71,11 @@ func AppendHello(dst []byte, h Hello) []byte {
 	for _, n := range h.Names {
 		dst = appendString(dst, n)
 	}
-	if h.Features != 0 {
+	if h.Features != 0 || h.Registry != "" {
 		dst = binary.AppendUvarint(dst, uint64(h.Features))
+	}
+	if h.Registry != "" {
+		dst = appendString(dst, h.Registry)
 	}
 	return endFrame(dst, start)
 }
@@ -86,6 +93,9 @@ func DecodeHello(body []byte) (Hello, error) {
 	}
 	if d.err == nil && len(d.b) > 0 {
 		h.Features = Feature(d.uvarint("features"))
+	}
+	if d.err == nil && len(d.b) > 0 {
+		h.Registry = d.string("registry")
 	}
 	return h, d.end("hello")
 }

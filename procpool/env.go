@@ -1,11 +1,18 @@
 package procpool
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
+	"reflect"
+	"runtime"
 	"strconv"
+	"sync"
 	"sync/atomic"
 
+	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/ipc"
 )
 
@@ -29,7 +36,8 @@ var serving atomic.Bool
 // fork without end.
 var errInWorker = errors.New("procpool: New called in a process started as a worker (" + envWorker +
 	" is set): call procpool.ServeIfWorker() first thing in main and in TestMain, so that a worker serves " +
-	"instead of running the program; a worker never starts workers of its own")
+	"instead of running the program; without it the program's main ran in each worker process, and what it " +
+	"did before procpool.New ran once more in each; a worker never starts workers of its own")
 
 // inWorker reports whether this process was started as a worker.
 func inWorker() bool { return serving.Load() || os.Getenv(envWorker) != "" }
@@ -40,4 +48,46 @@ func workerEnv(c *config) []string {
 		envCodec + "=" + c.codec.Name(),
 		envMaxFrame + "=" + strconv.Itoa(c.maxFrame),
 	}
+}
+
+// mainRegistry is this program's registryHash as its main began (ServeIfWorker notes it):
+// the one its re-executed workers must give. "" when ServeIfWorker was not called.
+var (
+	mainRegistry     string
+	noteMainRegistry sync.Once
+)
+
+// errOtherCode is the handshake error of a worker that runs other code than its parent.
+var errOtherCode = errors.New("the worker runs other code than this program")
+
+// registryHash identifies the code of this binary as a worker sees it: a hash of the
+// registered functions' names and argument and result types. A worker re-executed from
+// the program must give the parent's own; a binary replaced or rebuilt under a running
+// program does not.
+func registryHash() string {
+	h := sha256.New()
+	for _, name := range backend.Names() {
+		f, _ := backend.Lookup(name)
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", name, typeName(f.In()), typeName(f.Out()))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+func typeName(t reflect.Type) string {
+	if t.PkgPath() != "" {
+		return t.PkgPath() + "." + t.Name()
+	}
+	return t.String()
+}
+
+// selfExe is what a pool re-executes to start this program as a worker: on Linux the
+// very binary that runs (/proc/self/exe), so that a deploy that replaces or deletes the
+// file on disk does not start a different or a missing program.
+func selfExe(path string) string {
+	if runtime.GOOS == "linux" {
+		if _, err := os.Stat("/proc/self/exe"); err == nil {
+			return "/proc/self/exe"
+		}
+	}
+	return path
 }

@@ -2,6 +2,7 @@ package procpool_test
 
 import (
 	"context"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -78,4 +79,25 @@ func TestWithCredential(t *testing.T) {
 	ids, err := submitWait(context.Background(), p, whoAmI, struct{}{})
 	require.NoError(t, err)
 	assert.Equal(t, [2]int{nobody, nobody}, ids, "uid and gid of the worker")
+}
+
+var argv0 = executor.Register("procpool_test.argv0", func(context.Context, struct{}) (string, error) {
+	return os.Args[0], nil
+})
+
+// TestTheBinaryIsTheBinary: a worker of this program is this very binary, started on
+// Linux from /proc/self/exe, and a worker that runs other code (here: one more function
+// registered) is refused with both hashes.
+func TestTheBinaryIsTheBinary(t *testing.T) {
+	if runtime.GOOS == "linux" {
+		p := newPool(t, procpool.WithWorkers(1))
+		exe, err := submitWait(context.Background(), p, argv0, struct{}{})
+		require.NoError(t, err)
+		assert.Equal(t, "/proc/self/exe", exe)
+	}
+	_, err := procpool.New(procpool.WithWorkers(1), procpool.WithEnv(envMode+"=extra"),
+		procpool.WithStderr(io.Discard))
+	require.ErrorIs(t, err, executor.ErrPoolBroken)
+	require.ErrorContains(t, err, "runs other code than this program")
+	require.Regexp(t, `hash to [0-9a-f]{16}, this program's to [0-9a-f]{16}`, err.Error())
 }

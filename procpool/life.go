@@ -229,6 +229,9 @@ func (w *worker) handshake(r *ipc.Reader) error {
 		return fmt.Errorf("worker speaks protocol %d, the pool %d", h.Version, ipc.Version)
 	case h.Codec != cfg.codec.Name():
 		return fmt.Errorf("worker uses codec %q, the pool %q", h.Codec, cfg.codec.Name())
+	case cfg.path == "" && h.Registry != "" && mainRegistry != "" && h.Registry != mainRegistry:
+		return fmt.Errorf("%w: its functions hash to %s, this program's to %s (a binary rebuilt or replaced under "+
+			"the running program?)", errOtherCode, h.Registry, mainRegistry)
 	}
 	w.p.hello(h.Names, h.Features)
 	if cfg.initName == "" {

@@ -31,6 +31,7 @@ func TestNoServeIfWorker(t *testing.T) {
 	var we *executor.WorkerExitError
 	require.ErrorAs(t, err, &we)
 	require.Contains(t, string(we.Stderr), "New called in a process started as a worker")
+	require.Contains(t, string(we.Stderr), "main ran in each worker process", "the error says what ran where")
 	proctest.RequireNoChildren(t)
 }
 

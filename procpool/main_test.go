@@ -11,6 +11,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/dualpool/dualpool/backend"
+	"github.com/dualpool/dualpool/executor"
 	"github.com/dualpool/dualpool/ipc"
 	"github.com/dualpool/dualpool/procpool"
 )
@@ -29,6 +30,9 @@ func TestMain(m *testing.M) {
 	case "echo":
 		io.Copy(os.Stdout, os.Stdin) // the raw pipe ping-pong of the benchmarks
 		os.Exit(0)
+	}
+	if os.Getenv(envMode) == "extra" { // a worker built from other code than its parent
+		executor.Register("procpool_test.extra", func(context.Context, int) (int, error) { return 0, nil })
 	}
 	procpool.ServeIfWorker()
 	switch os.Getenv(envMode) {

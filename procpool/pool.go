@@ -17,7 +17,8 @@ import (
 // Pool is a pool of worker processes. Make one with [New]; it is safe for concurrent use.
 type Pool struct {
 	cfg            config
-	path           string
+	path           string // the worker binary, as messages name it
+	exe            string // and as it is started: /proc/self/exe for this program on Linux
 	stdout, stderr *lineSink
 	spawner        *supervise.Spawner
 	wg             sync.WaitGroup // every goroutine of the pool
@@ -64,16 +65,16 @@ func New(opts ...Option) (*Pool, error) {
 	if err := cfg.err(); err != nil {
 		return nil, err
 	}
-	path := cfg.path
+	path, exe := cfg.path, cfg.path
 	if path == "" {
-		exe, err := os.Executable()
+		self, err := os.Executable()
 		if err != nil {
 			return nil, fmt.Errorf("procpool: finding this program to re-execute as a worker: %w", err)
 		}
-		path = exe
+		path, exe = self, selfExe(self)
 	}
 	p := &Pool{
-		cfg: cfg, path: path, spawner: supervise.NewSpawner(),
+		cfg: cfg, path: path, exe: exe, spawner: supervise.NewSpawner(),
 		workers: map[*worker]struct{}{}, scheduled: map[*time.Timer]int{},
 		restarts: make([]int, cfg.workers), slots: make([]supervise.Record, cfg.workers),
 		queue: fifo.New(func(u *unit) int { return u.size }),

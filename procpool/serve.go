@@ -19,6 +19,7 @@ import (
 // which means every package-level registration of the binary.
 func ServeIfWorker() {
 	if os.Getenv(envWorker) == "" {
+		noteMainRegistry.Do(func() { mainRegistry = registryHash() }) // what its re-executed workers must run
 		return
 	}
 	serving.Store(true)
@@ -64,7 +65,7 @@ func serveParent(in io.Reader, out io.Writer) int {
 		os.Unsetenv(k)
 	}
 	s := newServer(in, out, codec, maxFrame)
-	hello := ipc.AppendHello(nil, ipc.Hello{Version: ipc.Version, PID: os.Getpid(), Codec: codec.Name(), Names: backend.Names(), Features: ipc.FeatureChunk})
+	hello := ipc.AppendHello(nil, ipc.Hello{Version: ipc.Version, PID: os.Getpid(), Codec: codec.Name(), Names: backend.Names(), Features: ipc.FeatureChunk, Registry: registryHash()})
 	if _, err := out.Write(hello); err != nil {
 		return workerFatal("hello: %v", err)
 	}

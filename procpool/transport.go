@@ -81,7 +81,7 @@ func (w *worker) forward(r io.ReadCloser, stderr bool) {
 func (w *worker) start() error {
 	p := w.p
 	spec := &Spec{
-		Path: p.path, Args: p.cfg.args,
+		Path: p.exe, Args: p.cfg.args,
 		Env:          p.cfg.environ(),
 		WorkerEnv:    workerEnv(&p.cfg),
 		StartTimeout: p.cfg.startTimeout,
