@@ -70,7 +70,7 @@ func TestMapSizesItsChunks(t *testing.T) {
 	fast := &inline{}
 	mapAll(t, fast, 100_000)
 	assert.Equal(t, 1, fast.sizes[0], "the first chunk is of one item")
-	assert.GreaterOrEqual(t, slices.Max(fast.sizes), 1024, "fast items travel in large chunks")
+	assert.GreaterOrEqual(t, slices.Max(fast.sizes), 64, "fast items travel in large chunks")
 
 	slow := &inline{delay: 3 * executor.AutoChunkTarget}
 	mapAll(t, slow, 8)

@@ -2,12 +2,16 @@ package executor_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"syscall"
 	"testing"
 
+	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // otherSignal is an os.Signal that no system names.
@@ -67,4 +71,31 @@ func TestWorkerExitErrorLongLine(t *testing.T) {
 	if !errors.As(errors.Join(errBoom, err), &target) || len(target.Stderr) != len(line)+1 {
 		t.Errorf("the whole stderr tail is kept in the error")
 	}
+}
+
+var (
+	errSomeValue = errors.New("some")
+	errSome      = executor.RegisterError("executor_test.ErrSome", errSomeValue)
+)
+
+func init() { executor.RegisterErrorType[*executor.KilledError]("executor_test.Killed") }
+
+func TestRegisterError(t *testing.T) {
+	assert.Same(t, errSomeValue, errSome, "RegisterError returns its argument")
+	assert.Panics(t, func() { executor.RegisterError("executor_test.ErrSome", errors.New("again")) }, "a name twice")
+	assert.Panics(t, func() { executor.RegisterError("executor_test.nil", nil) })
+	assert.Panics(t, func() { executor.RegisterErrorType[*executor.PanicError]("executor_test.ErrSome") })
+	r, ok := backend.LookupError("executor_test.Killed")
+	require.True(t, ok)
+	assert.Equal(t, "*executor.KilledError", r.Type.String())
+
+	killed := &executor.KilledError{PID: 1}
+	found, values := backend.RegisteredChain(fmt.Errorf("a: %w", errors.Join(errSome, killed)))
+	require.Len(t, found, 2)
+	assert.Equal(t, []string{"executor_test.ErrSome", "executor_test.Killed"}, []string{found[0].Name, found[1].Name})
+	assert.Same(t, killed, values[1])
+
+	re := &executor.RemoteError{Type: "*fs.PathError", Message: "open x: no such file", Wrapped: []error{errSome}}
+	assert.Equal(t, "open x: no such file", re.Error())
+	assert.ErrorIs(t, re, errSome)
 }

@@ -32,9 +32,7 @@ func BeginChunkResult(dst []byte, id uint64, failed []Error) (out []byte, start 
 	dst = binary.AppendUvarint(dst, uint64(len(failed)))
 	for _, e := range failed {
 		dst = binary.AppendUvarint(dst, e.ID)
-		dst = append(dst, byte(e.Kind))
-		dst = appendString(dst, e.Message)
-		dst = appendBytes(dst, e.Stack)
+		dst = appendFailure(dst, e)
 	}
 	return dst, start
 }
@@ -44,13 +42,9 @@ func BeginChunkResult(dst []byte, id uint64, failed []Error) (out []byte, start 
 func DecodeChunkResult(body []byte) (id uint64, failed []Error, output []byte, err error) {
 	d := decoder{b: body}
 	id = d.uvarint("id")
-	n := d.count("failures", 3)
+	n := d.count("failures", 5)
 	for range n {
-		e := Error{ID: d.uvarint("index"), Kind: ErrKind(d.byte("errkind")), Message: d.string("message"), Stack: d.bytes("stack")}
-		if d.err == nil && (e.Kind < ErrText || e.Kind > ErrGoexit) {
-			d.fail("errkind")
-		}
-		failed = append(failed, e)
+		failed = append(failed, d.failure(d.uvarint("index")))
 	}
 	output = d.rest()
 	return id, failed, output, d.err

@@ -41,10 +41,16 @@
 //	Cancel   (parent→worker)               id uvarint, reason uint8 (1 cancelled, 2 deadline)
 //	Shutdown (parent→worker)               empty: finish the tasks received, then exit 0
 //	Chunk    (parent→worker)               count uvarint, task: count calls of one function
-//	ChunkResult (worker→parent)            id uvarint, count uvarint, count × failure, output rest
+//	ChunkResult (worker→parent)            id uvarint, count uvarint, count × (index uvarint, failure), output rest
+//	Failure  (worker→parent)               id uvarint, failure: an Error with the error's type and chain
 //
-// where failure is: index uvarint (the call's place in its chunk), errkind uint8, message
-// string, stack bytes.
+// where failure is: errkind uint8, message string, stack bytes, type string (the error's
+// Go type in the worker, "*fs.PathError"), count uvarint, count × (name string, value
+// bytes): the errors registered by name (executor.RegisterError, RegisterErrorType) found
+// along the error's chain, the error itself first if it is one, each with its value
+// encoded by the codec for a registered type (empty for a sentinel value). A worker
+// answers a task with Result, Error or Failure; a worker in another language needs only
+// Result and Error. In a ChunkResult, index is the call's place in its chunk.
 //
 // Chunk and ChunkResult are an optional part, for a Map chunk: the parent sends them only
 // to a worker whose Hello has the feature bit 1 (FeatureChunk). A Chunk's input is the

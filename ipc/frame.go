@@ -46,10 +46,11 @@ const (
 	KindShutdown
 	KindChunk
 	KindChunkResult
+	KindFailure
 )
 
 func (k Kind) String() string {
-	names := [...]string{"invalid", "hello", "task", "batch", "result", "error", "cancel", "shutdown", "chunk", "chunk result"}
+	names := [...]string{"invalid", "hello", "task", "batch", "result", "error", "cancel", "shutdown", "chunk", "chunk result", "failure"}
 	if int(k) < len(names) {
 		return names[k]
 	}

@@ -55,6 +55,18 @@ type Error struct {
 	Kind    ErrKind
 	Message string
 	Stack   []byte // the worker's stack, for ErrPanic
+	// Type is the Go type of the error in the worker ("*fs.PathError"), and Chain the
+	// registered errors found along its chain, the error itself first if it is one; a
+	// Failure frame carries them, an Error frame does not.
+	Type  string
+	Chain []ChainError
+}
+
+// ChainError is one registered error of an [Error]'s chain: its registered name, and for
+// a registered error type its value encoded by the codec.
+type ChainError struct {
+	Name  string
+	Value []byte
 }
 
 // Reason says why a task is cancelled: [ErrCancelled] or [ErrDeadline].
@@ -208,6 +220,47 @@ func DecodeResult(body []byte) (id uint64, output []byte, err error) {
 	id = d.uvarint("id")
 	output = d.rest()
 	return id, output, d.err
+}
+
+// AppendFailure appends a Failure frame to dst: an Error with its type and chain.
+func AppendFailure(dst []byte, e Error) []byte {
+	dst, start := beginFrame(dst, KindFailure)
+	dst = binary.AppendUvarint(dst, e.ID)
+	return endFrame(appendFailure(dst, e), start)
+}
+
+// appendFailure appends the fields of e after its id.
+func appendFailure(dst []byte, e Error) []byte {
+	dst = append(dst, byte(e.Kind))
+	dst = appendString(dst, e.Message)
+	dst = appendBytes(dst, e.Stack)
+	dst = appendString(dst, e.Type)
+	dst = binary.AppendUvarint(dst, uint64(len(e.Chain)))
+	for _, c := range e.Chain {
+		dst = appendString(dst, c.Name)
+		dst = appendBytes(dst, c.Value)
+	}
+	return dst
+}
+
+// failure decodes the fields of a failure after its id, which it is given.
+func (d *decoder) failure(id uint64) Error {
+	e := Error{ID: id, Kind: ErrKind(d.byte("errkind")), Message: d.string("message"), Stack: d.bytes("stack"), Type: d.string("type")}
+	n := d.count("chain", 2)
+	for range n {
+		e.Chain = append(e.Chain, ChainError{Name: d.string("chain name"), Value: d.bytes("chain value")})
+	}
+	if d.err == nil && (e.Kind < ErrText || e.Kind > ErrGoexit) {
+		d.fail("errkind")
+	}
+	return e
+}
+
+// DecodeFailure decodes a Failure body. Stack and the chain's values alias body.
+func DecodeFailure(body []byte) (Error, error) {
+	d := decoder{b: body}
+	e := d.failure(d.uvarint("id"))
+	return e, d.end("failure")
 }
 
 // AppendError appends an Error frame to dst.

@@ -58,9 +58,13 @@ func (w *worker) readAnswers(r *ipc.Reader) error {
 		switch kind {
 		case ipc.KindResult:
 			a.id, a.out, err = ipc.DecodeResult(body)
-		case ipc.KindError:
+		case ipc.KindError, ipc.KindFailure:
 			var e ipc.Error
-			e, err = ipc.DecodeError(body)
+			if kind == ipc.KindError {
+				e, err = ipc.DecodeError(body)
+			} else {
+				e, err = ipc.DecodeFailure(body)
+			}
 			a.id, a.failure = e.ID, &e
 		case ipc.KindChunkResult:
 			a.id, a.failed, a.out, err = ipc.DecodeChunkResult(body)
@@ -124,11 +128,11 @@ func (w *worker) answered(a *answer) error {
 	}
 	w.p.resolveIn(w, func() {
 		if a.failure != nil {
-			j.t.Fail(rebuild(*a.failure))
+			j.t.Fail(rebuild(*a.failure, w.p.cfg.codec))
 			return
 		}
 		for _, e := range a.failed {
-			j.chunk.FailItem(int(e.ID), rebuild(e))
+			j.chunk.FailItem(int(e.ID), rebuild(e, w.p.cfg.codec))
 		}
 		w.out, w.counted, w.decoded = a.out, last, uint64(n-len(a.failed))
 		j.t.Finish(w.decode)
@@ -266,12 +270,16 @@ func (w *worker) initialize(r *ipc.Reader) error {
 	switch kind {
 	case ipc.KindResult:
 		return nil
-	case ipc.KindError:
-		e, err := ipc.DecodeError(body)
+	case ipc.KindError, ipc.KindFailure:
+		decode := ipc.DecodeError
+		if kind == ipc.KindFailure {
+			decode = ipc.DecodeFailure
+		}
+		e, err := decode(body)
 		if err != nil {
 			return err
 		}
-		return &errInit{rebuild(e)}
+		return &errInit{rebuild(e, cfg.codec)}
 	}
 	return fmt.Errorf("%w: %v frame during start-up", ipc.ErrCorrupt, kind)
 }

@@ -68,7 +68,7 @@ func (r *runner) run(u *serverUnit) {
 func (r *runner) runJob(j *serverJob) {
 	if why := j.ctx.reason(); why != 0 { // cancelled before it started
 		j.ctx.release()
-		r.buf = ipc.AppendError(r.buf, wireError(j.ID, reasonErr(why), why))
+		r.buf = ipc.AppendFailure(r.buf, r.wireError(j.ID, reasonErr(why), why))
 		return
 	}
 	r.mark = len(r.buf)
@@ -94,7 +94,7 @@ func (r *runner) runJob(j *serverJob) {
 func (r *runner) answer(j *serverJob, err error) {
 	why := j.ctx.release()
 	if err != nil {
-		r.buf = ipc.AppendError(r.buf, wireError(j.ID, err, why))
+		r.buf = ipc.AppendFailure(r.buf, r.wireError(j.ID, err, why))
 	}
 }
 
@@ -209,8 +209,20 @@ func (e *decodeError) Unwrap() error { return e.err }
 var errEncode = errors.New("encoding the result")
 
 // wireError turns a task's error into its wire form; why is the parent's cancel reason.
-func wireError(id uint64, err error, why ipc.Reason) ipc.Error {
-	e := ipc.Error{ID: id, Kind: ipc.ErrText, Message: err.Error()}
+func (r *runner) wireError(id uint64, err error, why ipc.Reason) ipc.Error {
+	e := ipc.Error{ID: id, Kind: ipc.ErrText, Message: err.Error(), Type: fmt.Sprintf("%T", err)}
+	found, values := backend.RegisteredChain(err)
+	for i, reg := range found {
+		c := ipc.ChainError{Name: reg.Name}
+		if reg.Type != nil {
+			v, encErr := r.s.codec.Append(nil, values[i])
+			if encErr != nil {
+				continue // it travels as text only
+			}
+			c.Value = v
+		}
+		e.Chain = append(e.Chain, c)
+	}
 	var pe *executor.PanicError
 	var de *decodeError
 	switch {
@@ -246,7 +258,7 @@ func (r *runner) invokeChunk(j *serverJob) error {
 			return nil
 		}
 		r.chunkFail = func(i int, err error) {
-			r.failed = append(r.failed, wireError(uint64(i), err, r.job.ctx.reason()))
+			r.failed = append(r.failed, r.wireError(uint64(i), err, r.job.ctx.reason()))
 		}
 		r.chunkEncode = func(outs any) error {
 			b, start := ipc.BeginChunkResult(r.buf, r.job.ID, r.failed)

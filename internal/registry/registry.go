@@ -50,3 +50,7 @@ func (r *Registry[T]) Names() []string {
 
 // Funcs holds the registered task functions; its values implement backend.Registered.
 var Funcs Registry[any]
+
+// Errors holds the registered errors: sentinel values and error types, by name; its
+// values are backend.RegisteredError.
+var Errors Registry[any]
