@@ -81,8 +81,25 @@ func (p *Pool) admit(tasks ...backend.Task) error {
 			}
 			return fmt.Errorf("%w: %q is not registered in the worker binary %s", executor.ErrUnknownFunc, name, p.path)
 		}
+		if err := p.checkedLocked(name); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// checkedLocked checks once that the types of function name cross a process unchanged
+// with the pool's codec (see Check), and returns what it found every time after.
+func (p *Pool) checkedLocked(name string) error {
+	err, ok := p.checked[name]
+	if !ok {
+		err = checkRegistered(name, p.cfg.codec)
+		if p.checked == nil {
+			p.checked = map[string]error{}
+		}
+		p.checked[name] = err
+	}
+	return err
 }
 
 // take takes n tasks: the units to run (one, or several), and the tasks that failed to

@@ -37,6 +37,12 @@
 //     worker: *[executor.KilledError], matching the ctx's error.
 //   - Over the hard memory limit ([WithMemoryLimit]): *[executor.MemoryLimitError].
 //   - A task that calls runtime.Goexit: [executor.ErrGoexit]; the worker goes on.
+//   - A function whose argument or result type the codec would change silently (an
+//     unexported field, an interface field, a func, a pointer argument): Submit and Map
+//     return [ErrNotPortable] before anything is sent; [Check] tells it in a test.
+//   - A task's error crosses with its text; errors registered with
+//     [executor.RegisterError] and [executor.RegisterErrorType] keep errors.Is and
+//     errors.As, and another arrives as *[executor.RemoteError] naming its type.
 //   - Workers that cannot stay up (see [WithRestartIntensity]), or a failing
 //     initializer: [executor.ErrPoolBroken] for every queued and later task.
 //

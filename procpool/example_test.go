@@ -77,3 +77,13 @@ func ExampleNew_failure() {
 	// true executor: task panicked: runtime error: index out of range [7] with length 3
 	// 8 <nil>
 }
+
+// Check tells in a test whether a Func's types cross a process unchanged, with the
+// error Submit on a pool would return.
+func ExampleCheck() {
+	fmt.Println(procpool.Check(Cube))
+	fmt.Println(procpool.Check(takesSecret))
+	// Output:
+	// <nil>
+	// procpool: type does not cross a process unchanged: procpool_test.secret: its argument: type procpool_test.withSecret has unexported field secret, which a worker process never sees: export it
+}

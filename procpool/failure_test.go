@@ -3,6 +3,7 @@ package procpool_test
 import (
 	"context"
 	"errors"
+	"math"
 	"sync"
 	"syscall"
 	"testing"
@@ -83,7 +84,7 @@ func failures() []failure {
 			}
 		}},
 		{"unencodable", func(ctx context.Context, p *procpool.Pool) (*executor.Future[int], error) {
-			return executor.Submit(ctx, p, chanTask, make(chan int))
+			return executor.Submit(ctx, p, nanTask, measure{Value: math.NaN()}) // JSON has no NaN
 		}, func(t *testing.T, err error) { require.ErrorContains(t, err, "encoding the argument") }},
 		{"corrupt_frame", func(ctx context.Context, p *procpool.Pool) (*executor.Future[int], error) {
 			return executor.Submit(ctx, p, writeFrame, []byte{0, 0, 0, 2, 99, 1})
@@ -209,6 +210,11 @@ var registerLate = sync.OnceValue(func() executor.Func[int, int] {
 })
 
 var chanTask = executor.Register("procpool_test.chan", func(context.Context, chan int) (int, error) { return 0, nil })
+
+// measure's Value is a float64 that may be NaN, which the JSON fallback cannot encode.
+type measure struct{ Value float64 }
+
+var nanTask = executor.Register("procpool_test.nan", func(context.Context, measure) (int, error) { return 0, nil })
 
 // writeFrame writes raw bytes on the worker's IPC pipe, as a broken worker would.
 var writeFrame = executor.Register("procpool_test.write_frame", func(_ context.Context, b []byte) (int, error) {

@@ -27,6 +27,7 @@ type Pool struct {
 	mu         sync.Mutex
 	names      map[string]bool    // what the workers registered, from the first hello
 	features   ipc.Feature        // and the optional frames they understand
+	checked    map[string]error   // what Check found of each function submitted
 	queue      *fifo.Queue[*unit] // weighed by tasks
 	idle       []*worker
 	workers    map[*worker]struct{} // processes starting or alive

@@ -1,0 +1,88 @@
+package procpool_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/ipc"
+	"github.com/dualpool/dualpool/procpool"
+)
+
+type (
+	withSecret struct {
+		Name   string
+		secret string
+	}
+	withAny struct {
+		Name  string
+		Extra any
+	}
+	withFunc     struct{ F func() }
+	nestedPublic struct {
+		When  time.Time // marshals itself
+		Tags  []string
+		Score map[string]float64
+		Inner struct{ N int }
+	}
+)
+
+var (
+	takesSecret = executor.Register("procpool_test.secret", func(context.Context, withSecret) (int, error) { return 0, nil })
+	takesAny    = executor.Register("procpool_test.any", func(context.Context, int) (withAny, error) { return withAny{}, nil })
+	takesFunc   = executor.Register("procpool_test.func", func(context.Context, withFunc) (int, error) { return 0, nil })
+	takesPtr    = executor.Register("procpool_test.ptr", func(context.Context, *nestedPublic) (int, error) { return 0, nil })
+	takesPublic = executor.Register("procpool_test.public", func(context.Context, nestedPublic) (nestedPublic, error) {
+		return nestedPublic{}, nil
+	})
+)
+
+// TestCheck: the types a codec would change silently are refused, with the type, the
+// field and the fix named; what crosses unchanged passes.
+func TestCheck(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		err  error
+		want []string // "" : no error
+	}{
+		{"unexported field", procpool.Check(takesSecret), []string{"procpool_test.withSecret has unexported field secret", "export it"}},
+		{"any field in the result", procpool.Check(takesAny), []string{"its result", "Extra", "interface", "ipc.Gob"}},
+		{"func field", procpool.Check(takesFunc), []string{".F is a func"}},
+		{"pointer argument", procpool.Check(takesPtr), []string{"takes a pointer", "return what changed"}},
+		{"chan argument", procpool.Check(chanTask), []string{"chan"}},
+		{"exported, nested, time", procpool.Check(takesPublic), nil},
+		{"any with gob", procpool.Check(takesAny, ipc.Gob), nil},
+		{"unexported with gob", procpool.Check(takesSecret, ipc.Gob), []string{"unexported field secret"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if tc.want == nil {
+				assert.NoError(t, tc.err)
+				return
+			}
+			require.ErrorIs(t, tc.err, procpool.ErrNotPortable)
+			for _, w := range tc.want {
+				assert.ErrorContains(t, tc.err, w)
+			}
+		})
+	}
+}
+
+// TestSubmitRefusesWhatWouldNotCross: Submit and Map return the check's error before
+// anything is sent.
+func TestSubmitRefusesWhatWouldNotCross(t *testing.T) {
+	p := newPool(t, procpool.WithWorkers(1))
+	ctx := context.Background()
+	_, err := executor.Submit(ctx, p, takesSecret, withSecret{Name: "n", secret: "s"})
+	require.ErrorIs(t, err, procpool.ErrNotPortable)
+	for _, err := range executor.Map(ctx, p, takesSecret, func(yield func(withSecret) bool) { yield(withSecret{}) }) {
+		require.ErrorIs(t, err, procpool.ErrNotPortable)
+	}
+	assert.Zero(t, p.Stats().Submitted, "nothing was taken")
+	v, err := submitWait(ctx, p, takesPublic, nestedPublic{Tags: []string{"a"}})
+	require.NoError(t, err)
+	assert.Equal(t, nestedPublic{}, v)
+}
