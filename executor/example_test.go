@@ -163,3 +163,42 @@ func ExampleSubmit_timeout() {
 	fmt.Println(errors.Is(err, context.DeadlineExceeded))
 	// Output: true
 }
+
+// A package's own errors, registered as its functions are, so that errors.Is and
+// errors.As answer the same whether a task ran in this process or in a worker process.
+var ErrGone = executor.RegisterError("example.ErrGone", errors.New("gone"))
+
+// NotFound is an error type with a field, which crosses a process encoded by the codec.
+type NotFound struct{ Key string }
+
+func (e *NotFound) Error() string { return "not found: " + e.Key }
+
+func init() { executor.RegisterErrorType[*NotFound]("example.NotFound") }
+
+var lookup = executor.Register("example.lookup", func(_ context.Context, key string) (string, error) {
+	if key == "old" {
+		return "", fmt.Errorf("lookup %q: %w", key, ErrGone)
+	}
+	return "", &NotFound{Key: key}
+})
+
+func ExampleRegisterError() {
+	ctx := context.Background()
+	pool, _ := threadpool.New() // or procpool.New(): the answers are the same
+	defer pool.Close()
+	f, _ := executor.Submit(ctx, pool, lookup, "old")
+	_, err := f.Result(ctx)
+	fmt.Println(err, errors.Is(err, ErrGone))
+	// Output: lookup "old": gone true
+}
+
+func ExampleRegisterErrorType() {
+	ctx := context.Background()
+	pool, _ := threadpool.New()
+	defer pool.Close()
+	f, _ := executor.Submit(ctx, pool, lookup, "k")
+	_, err := f.Result(ctx)
+	var nf *NotFound
+	fmt.Println(errors.As(err, &nf), nf.Key)
+	// Output: true k
+}
