@@ -21,7 +21,11 @@ var soak = flag.Duration("procpool.soak", 0, "run TestSoak for this long (e.g. 1
 // goroutines at once, and checks that every future resolves and every healthy result is
 // right. It runs for -procpool.soak, and briefly (one round) otherwise.
 func TestSoak(t *testing.T) {
-	p := newPool(t, procpool.WithKillGrace(20*time.Millisecond), procpool.WithMaxTasksPerWorker(50))
+	// A quarter of the operations are failures, half of which kill their worker: a fresh
+	// worker dies on its first task one time in seven, and the default intensity would
+	// see six in a row on one slot now and then. The restart rule has tests of its own.
+	p := newPool(t, procpool.WithKillGrace(20*time.Millisecond), procpool.WithMaxTasksPerWorker(50),
+		procpool.WithRestartIntensity(50, 10*time.Second))
 	ctx := context.Background()
 	until := time.Now().Add(*soak)
 	fms := failures()
