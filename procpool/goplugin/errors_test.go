@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dualpool/dualpool/executor"
-	"github.com/dualpool/dualpool/procpool/goplugin/internal/testtasks"
+	"github.com/dualpool/dualpool/internal/workloads"
 	"github.com/dualpool/dualpool/threadpool"
 )
 
@@ -22,14 +22,14 @@ func TestErrorsCrossThePluginBoundary(t *testing.T) {
 	defer tp.Close()
 	p := newPool(t)
 	ctx := context.Background()
-	for _, kind := range testtasks.ErrorKinds {
+	for _, kind := range workloads.ErrorKinds {
 		t.Run(kind, func(t *testing.T) {
-			_, want := submitWait(ctx, tp, testtasks.FailWith, kind)
-			_, got := submitWait(ctx, p, testtasks.FailWith, kind)
+			_, want := submitWait(ctx, tp, workloads.FailWith, kind)
+			_, got := submitWait(ctx, p, workloads.FailWith, kind)
 			require.Error(t, got)
 			assert.Equal(t, want.Error(), got.Error(), "the same text")
-			assert.Equal(t, errors.Is(want, testtasks.ErrGone), errors.Is(got, testtasks.ErrGone), "errors.Is(err, ErrGone)")
-			var wantNF, gotNF *testtasks.NotFound
+			assert.Equal(t, errors.Is(want, workloads.ErrGone), errors.Is(got, workloads.ErrGone), "errors.Is(err, ErrGone)")
+			var wantNF, gotNF *workloads.NotFound
 			require.Equal(t, errors.As(want, &wantNF), errors.As(got, &gotNF), "errors.As(err, *NotFound)")
 			if wantNF != nil {
 				assert.Equal(t, wantNF.Key, gotNF.Key)

@@ -14,6 +14,7 @@ import (
 	"os"
 	"time"
 
+	_ "github.com/dualpool/dualpool/internal/workloads" // and the shared ones, errors among them
 	"github.com/dualpool/dualpool/procpool/goplugin"
 	_ "github.com/dualpool/dualpool/procpool/goplugin/internal/testtasks" // the tasks it serves
 )

@@ -4,7 +4,6 @@ package testtasks
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"time"
@@ -61,37 +60,3 @@ var (
 	leaked [][]byte
 	logger = goplugin.Logger("testplugin")
 )
-
-// ErrGone and NotFound are a user's own sentinel and error type, registered so that
-// they keep errors.Is and errors.As across the process boundary.
-var ErrGone = executor.RegisterError("tp.ErrGone", errors.New("gone"))
-
-// NotFound is an error type with a field.
-type NotFound struct{ Key string }
-
-func (e *NotFound) Error() string { return "not found: " + e.Key }
-
-func init() { executor.RegisterErrorType[*NotFound]("tp.NotFound") }
-
-// ErrorKinds are the errors FailWith returns, by name.
-var ErrorKinds = []string{"sentinel", "wrapped sentinel", "type", "wrapped type", "joined", "unregistered"}
-
-// FailWith fails with the error of kind.
-var FailWith = executor.Register("tp.fail_with", func(_ context.Context, kind string) (int, error) {
-	switch kind {
-	case "sentinel":
-		return 0, ErrGone
-	case "wrapped sentinel":
-		return 0, fmt.Errorf("loading: %w", ErrGone)
-	case "type":
-		return 0, &NotFound{Key: "k"}
-	case "wrapped type":
-		return 0, fmt.Errorf("lookup: %w", &NotFound{Key: "k2"})
-	case "joined":
-		return 0, errors.Join(ErrGone, &NotFound{Key: "j"})
-	case "unregistered":
-		_, err := os.Open("/no/such/file")
-		return 0, err
-	}
-	return 1, nil
-})
