@@ -86,7 +86,7 @@ func (p *Pool) Execute(ctx context.Context, t backend.Task) error {
 	return p.enqueue(ctx, item{task: t})
 }
 
-// ExecuteBatch implements [executor.Executor]: one worker runs the batch in order.
+// ExecuteBatch implements backend.Batcher: one worker runs the batch in order.
 func (p *Pool) ExecuteBatch(ctx context.Context, batch []backend.Task) error {
 	if len(batch) == 0 {
 		return nil
