@@ -2,7 +2,6 @@ package procpool_test
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"testing"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/proctest"
 	"github.com/dualpool/dualpool/internal/workloads"
 	"github.com/dualpool/dualpool/threadpool"
 )
@@ -33,32 +33,12 @@ func TestErrorsCrossTheBoundary(t *testing.T) {
 	}
 	mapped := map[string][]error{"threadpool": viaMap(tp), "procpool": viaMap(pp)}
 	for i, kind := range workloads.ErrorKinds {
-		t.Run(kind, func(t *testing.T) {
-			_, want := submitWait(ctx, tp, workloads.FailWith, kind)
-			_, got := submitWait(ctx, pp, workloads.FailWith, kind)
-			for _, c := range []struct {
-				how       string
-				want, got error
-			}{{"Submit", want, got}, {"Map", mapped["threadpool"][i], mapped["procpool"][i]}} {
-				require.Error(t, c.got, c.how)
-				assert.Equal(t, c.want.Error(), c.got.Error(), "%s: the same text", c.how)
-				assert.Equal(t, errors.Is(c.want, workloads.ErrGone), errors.Is(c.got, workloads.ErrGone), "%s: errors.Is(err, workloads.ErrGone)", c.how)
-				assert.Equal(t, errors.Is(c.want, context.DeadlineExceeded), errors.Is(c.got, context.DeadlineExceeded),
-					"%s: errors.Is(err, context.DeadlineExceeded)", c.how)
-				var wantNF, gotNF *workloads.NotFound
-				require.Equal(t, errors.As(c.want, &wantNF), errors.As(c.got, &gotNF), "%s: errors.As(err, *workloads.NotFound)", c.how)
-				if wantNF != nil {
-					assert.Equal(t, wantNF.Key, gotNF.Key, "%s: its fields", c.how)
-				}
-			}
-			if kind == "unregistered" {
-				var re *executor.RemoteError
-				require.ErrorAs(t, got, &re)
-				assert.Equal(t, "*fs.PathError", re.Type)
-			}
-			if kind == "sentinel" {
-				assert.Same(t, workloads.ErrGone, got, "a registered sentinel arrives as itself")
-			}
-		})
+		_, want := submitWait(ctx, tp, workloads.FailWith, kind)
+		_, got := submitWait(ctx, pp, workloads.FailWith, kind)
+		proctest.SameError(t, kind, "Submit", want, got)
+		proctest.SameError(t, kind, "Map", mapped["threadpool"][i], mapped["procpool"][i])
+		if kind == "sentinel" {
+			assert.Same(t, workloads.ErrGone, got, "a registered sentinel arrives as itself")
+		}
 	}
 }

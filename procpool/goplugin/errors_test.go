@@ -2,13 +2,11 @@ package goplugin_test
 
 import (
 	"context"
-	"errors"
 	"testing"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/proctest"
 	"github.com/dualpool/dualpool/internal/workloads"
 	"github.com/dualpool/dualpool/threadpool"
 )
@@ -23,22 +21,8 @@ func TestErrorsCrossThePluginBoundary(t *testing.T) {
 	p := newPool(t)
 	ctx := context.Background()
 	for _, kind := range workloads.ErrorKinds {
-		t.Run(kind, func(t *testing.T) {
-			_, want := submitWait(ctx, tp, workloads.FailWith, kind)
-			_, got := submitWait(ctx, p, workloads.FailWith, kind)
-			require.Error(t, got)
-			assert.Equal(t, want.Error(), got.Error(), "the same text")
-			assert.Equal(t, errors.Is(want, workloads.ErrGone), errors.Is(got, workloads.ErrGone), "errors.Is(err, ErrGone)")
-			var wantNF, gotNF *workloads.NotFound
-			require.Equal(t, errors.As(want, &wantNF), errors.As(got, &gotNF), "errors.As(err, *NotFound)")
-			if wantNF != nil {
-				assert.Equal(t, wantNF.Key, gotNF.Key)
-			}
-			if kind == "unregistered" {
-				var re *executor.RemoteError
-				require.ErrorAs(t, got, &re)
-				assert.Equal(t, "*fs.PathError", re.Type)
-			}
-		})
+		_, want := submitWait(ctx, tp, workloads.FailWith, kind)
+		_, got := submitWait(ctx, p, workloads.FailWith, kind)
+		proctest.SameError(t, kind, "Submit", want, got)
 	}
 }
