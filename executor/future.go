@@ -31,7 +31,7 @@ var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); retu
 // wait: when it ends first, Result returns ctx's error and the task goes on (cancel it
 // with the ctx given to Submit, or with [Future.Cancel]).
 func (f *Future[T]) Result(ctx context.Context) (T, error) {
-	if !f.State().done() {
+	if !f.State().done() && !spinUntil(f.isDone) {
 		done := f.Done()
 		if ctx.Done() == nil {
 			<-done
@@ -76,6 +76,9 @@ func (f *Future[T]) doneLocked() chan struct{} {
 	}
 	return f.done
 }
+
+// isDone reports whether the task is done, without waiting out a resolver.
+func (f *Future[T]) isDone() bool { return State(f.lc.raw()).done() }
 
 // State returns where the task stands now.
 func (f *Future[T]) State() State { return f.lc.state() }
