@@ -5,6 +5,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 )
 
 func TestSpinnersAreBounded(t *testing.T) {
@@ -15,7 +16,7 @@ func TestSpinnersAreBounded(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			spinUntil(func() bool {
+			spinUntil(time.Millisecond, func() bool {
 				n := now.Add(1)
 				for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
 				}
@@ -35,7 +36,7 @@ func TestSpinnersAreBounded(t *testing.T) {
 
 func TestSpinEndsWhenDone(t *testing.T) {
 	calls := 0
-	if !spinUntil(func() bool { calls++; return calls == 3 }) {
+	if !spinUntil(time.Millisecond, func() bool { calls++; return calls == 3 }) {
 		t.Fatal("spinUntil = false for a condition that became true; want true")
 	}
 	if calls != 3 {
