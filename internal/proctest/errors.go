@@ -3,6 +3,7 @@ package proctest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/dualpool/dualpool/executor"
@@ -13,7 +14,8 @@ import (
 // process, reads and matches as want, the same task's error on a goroutine pool: the same
 // text, the same errors.Is answers for workloads.ErrGone and context.DeadlineExceeded,
 // the same errors.As answer and fields for *workloads.NotFound; an unregistered error
-// must be an *executor.RemoteError naming its type.
+// must be an *executor.RemoteError naming its type, and any error that arrives as an
+// *executor.RemoteError must name the goroutine pool's error's type.
 func SameError(t testing.TB, kind, how string, want, got error) {
 	t.Helper()
 	if got == nil || want == nil {
@@ -38,5 +40,8 @@ func SameError(t testing.TB, kind, how string, want, got error) {
 		if !errors.As(got, &re) || re.Type != "*fs.PathError" {
 			t.Errorf("%s %s: %T %v; want an *executor.RemoteError of type *fs.PathError", how, kind, got, got)
 		}
+	}
+	if re, ok := got.(*executor.RemoteError); ok && re.Type != fmt.Sprintf("%T", want) {
+		t.Errorf("%s %s: RemoteError.Type %q; want %q, the type of the goroutine pool's error", how, kind, re.Type, fmt.Sprintf("%T", want))
 	}
 }

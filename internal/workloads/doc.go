@@ -32,4 +32,13 @@
 //
 // Exit, KillSelf, FatalError, Leak and Hang end or damage the process that runs them: run
 // them in a process pool only (in a goroutine pool they take the whole program down).
+//
+// The process boundary: FailWith "workloads.fail_with" string → int fails with a sentinel,
+// an error type (both registered), wrapped or joined ones, a wrapped
+// context.DeadlineExceeded or an unregistered error (ErrorKinds). BoundaryCases lists the
+// calls whose meaning a process pool must keep or refuse: its Funcs, named
+// "workloads.boundary.*", send back a value (echo_*) or say how the task saw it (seen_*,
+// by Shape), for structs of slices, maps and pointers, nil and empty slices and times;
+// and take what a process pool refuses: an unexported field, an interface field, a func
+// field, a pointer argument.
 package workloads
