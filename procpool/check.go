@@ -2,6 +2,7 @@ package procpool
 
 import (
 	"encoding"
+	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -18,12 +19,14 @@ import (
 var ErrNotPortable = errors.New("procpool: type does not cross a process unchanged")
 
 // TypeChecker is implemented by a codec that decides for itself which types it carries
-// unchanged (ipc.Gob carries interface values of gob.Register'ed types, for one). Without
-// it, the pool refuses unexported struct fields, interface fields (JSON gives an any
-// holding an int back as a float64), funcs, channels and unsafe pointers, and a pointer
-// as the argument itself (a task's changes through it would reach the caller only on a
-// goroutine pool). A type that marshals itself (json.Marshaler, encoding.TextMarshaler,
-// encoding.BinaryMarshaler) is taken as it is.
+// unchanged. Without it, the pool refuses unexported struct fields (except, for JSON, an
+// embedded struct's, whose fields JSON promotes), fields tagged json:"-", interface fields
+// (JSON gives an any holding an int back as a float64; ipc.Gob carries the values of
+// gob.Register'ed types, and is let through), funcs, channels and unsafe pointers, and a
+// pointer as the argument itself (a task's changes through it would reach the caller only
+// on a goroutine pool). A type that encodes and decodes itself is taken as it is: with
+// MarshalJSON and UnmarshalJSON, or MarshalText and UnmarshalText (for ipc.Gob: GobEncode
+// and GobDecode, MarshalBinary and UnmarshalBinary, or the text pair).
 type TypeChecker interface {
 	CheckType(t reflect.Type) error
 }
@@ -50,7 +53,7 @@ func checkRegistered(name string, c ipc.Codec) error {
 }
 
 func checkFunc(name string, in, out reflect.Type, c ipc.Codec) error {
-	if in.Kind() == reflect.Pointer && !marshals(in) {
+	if in.Kind() == reflect.Pointer && !marshals(in, c.Name() == ipc.Gob.Name()) {
 		return fmt.Errorf("%w: %s takes a pointer, %v, and a task's changes through it would never reach the caller: "+
 			"take the value, and return what changed", ErrNotPortable, name, in)
 	}
@@ -63,7 +66,7 @@ func checkFunc(name string, in, out reflect.Type, c ipc.Codec) error {
 		case ok:
 			err = tc.CheckType(t.t)
 		default:
-			err = (&typeWalk{top: t.t, interfaces: c.Name() == ipc.Gob.Name()}).check(t.t, "", 0)
+			err = (&typeWalk{top: t.t, gob: c.Name() == ipc.Gob.Name()}).check(t.t, "", 0)
 		}
 		if err != nil {
 			return fmt.Errorf("%w: %s: its %s: %w", ErrNotPortable, name, t.what, err)
@@ -72,32 +75,42 @@ func checkFunc(name string, in, out reflect.Type, c ipc.Codec) error {
 	return nil
 }
 
-var (
-	jsonMarshaler   = reflect.TypeFor[json.Marshaler]()
-	textMarshaler   = reflect.TypeFor[encoding.TextMarshaler]()
-	binaryMarshaler = reflect.TypeFor[encoding.BinaryMarshaler]()
-)
+// selfCoders are the pairs of methods by which a type encodes and decodes itself, for
+// JSON (and ipc.Binary, which falls back to it) and for gob.
+var selfCoders = map[bool][][2]reflect.Type{
+	false: {
+		{reflect.TypeFor[json.Marshaler](), reflect.TypeFor[json.Unmarshaler]()},
+		{reflect.TypeFor[encoding.TextMarshaler](), reflect.TypeFor[encoding.TextUnmarshaler]()},
+	},
+	true: {
+		{reflect.TypeFor[gob.GobEncoder](), reflect.TypeFor[gob.GobDecoder]()},
+		{reflect.TypeFor[encoding.BinaryMarshaler](), reflect.TypeFor[encoding.BinaryUnmarshaler]()},
+		{reflect.TypeFor[encoding.TextMarshaler](), reflect.TypeFor[encoding.TextUnmarshaler]()},
+	},
+}
 
-func marshals(t reflect.Type) bool {
-	for _, m := range []reflect.Type{jsonMarshaler, textMarshaler, binaryMarshaler} {
-		if t.Implements(m) || reflect.PointerTo(t).Implements(m) {
+// marshals reports whether t encodes and decodes itself with the codec (gob or JSON):
+// it has both methods of a pair, so that what it writes is what it reads back.
+func marshals(t reflect.Type, gob bool) bool {
+	for _, pair := range selfCoders[gob] {
+		if (t.Implements(pair[0]) || reflect.PointerTo(t).Implements(pair[0])) && reflect.PointerTo(t).Implements(pair[1]) {
 			return true
 		}
 	}
 	return false
 }
 
-// typeWalk walks a type for what a codec would change silently; interfaces are allowed
-// for gob, which carries the values of registered types.
+// typeWalk walks a type for what a codec would change silently; gob carries interface
+// values of registered types, and JSON promotes the fields of an embedded struct.
 type typeWalk struct {
-	top        reflect.Type
-	interfaces bool
+	top reflect.Type
+	gob bool
 }
 
 // check walks t, found in the top type at path.
 func (w *typeWalk) check(t reflect.Type, path string, depth int) error {
 	top := w.top
-	if depth > 32 || marshals(t) || (w.interfaces && t.Kind() == reflect.Interface) {
+	if depth > 32 || marshals(t, w.gob) || (w.gob && t.Kind() == reflect.Interface) {
 		return nil
 	}
 	where := func() string {
@@ -120,16 +133,33 @@ func (w *typeWalk) check(t reflect.Type, path string, depth int) error {
 		}
 		return w.check(t.Elem(), path+"[value]", depth+1)
 	case reflect.Struct:
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if !f.IsExported() {
-				return fmt.Errorf("type %v has unexported field %s, which a worker process never sees: export it",
-					t, f.Name)
-			}
-			if err := w.check(f.Type, path+"."+f.Name, depth+1); err != nil {
-				return err
-			}
+		return w.fields(t, path, depth)
+	}
+	return nil
+}
+
+// fields checks the fields of struct type t.
+func (w *typeWalk) fields(t reflect.Type, path string, depth int) error {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() && !w.promoted(f) {
+			return fmt.Errorf("type %v has unexported field %s, which a worker process never sees: export it, "+
+				"or give %v %s methods", t, f.Name, t, map[bool]string{false: "MarshalJSON and UnmarshalJSON",
+				true: "GobEncode and GobDecode"}[w.gob])
+		}
+		if !w.gob && f.Tag.Get("json") == "-" {
+			return fmt.Errorf("type %v has field %s tagged json:\"-\", which a worker process never sees: "+
+				"drop the tag, or use ipc.Gob", t, f.Name)
+		}
+		if err := w.check(f.Type, path+"."+f.Name, depth+1); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// promoted reports whether f is an unexported embedded struct (not a pointer to one)
+// whose fields JSON promotes to the outer struct's; its own fields are then checked.
+func (w *typeWalk) promoted(f reflect.StructField) bool {
+	return !w.gob && f.Anonymous && f.Type.Kind() == reflect.Struct
 }

@@ -31,6 +31,35 @@ type (
 	}
 )
 
+type (
+	// binaryOnly marshals itself for gob only: JSON would see its fields.
+	binaryOnly struct{ n int }
+	// jsonHalf writes itself for JSON but has no UnmarshalJSON to read itself back.
+	jsonHalf  struct{ n int }
+	inner     struct{ N int }
+	embeds    struct{ inner }
+	embedsBad struct{ withSecret }
+	dashed    struct {
+		Name string
+		Note string `json:"-"`
+	}
+)
+
+func (b binaryOnly) MarshalBinary() ([]byte, error)     { return []byte{byte(b.n)}, nil }
+func (b *binaryOnly) UnmarshalBinary(data []byte) error { b.n = int(data[0]); return nil }
+func (j jsonHalf) MarshalJSON() ([]byte, error)         { return []byte("1"), nil }
+
+var (
+	takesBinaryOnly = executor.Register("procpool_test.binary_only", func(context.Context, binaryOnly) (int, error) { return 0, nil })
+	takesJSONHalf   = executor.Register("procpool_test.json_half", func(context.Context, jsonHalf) (int, error) { return 0, nil })
+	takesEmbeds     = executor.Register("procpool_test.embeds", func(_ context.Context, e embeds) (embeds, error) {
+		e.N++
+		return e, nil
+	})
+	takesEmbedsBad = executor.Register("procpool_test.embeds_bad", func(context.Context, embedsBad) (int, error) { return 0, nil })
+	takesDashed    = executor.Register("procpool_test.dashed", func(context.Context, dashed) (int, error) { return 0, nil })
+)
+
 var (
 	takesSecret = executor.Register("procpool_test.secret", func(context.Context, withSecret) (int, error) { return 0, nil })
 	takesAny    = executor.Register("procpool_test.any", func(context.Context, int) (withAny, error) { return withAny{}, nil })
@@ -56,7 +85,16 @@ func TestCheck(t *testing.T) {
 		{"chan argument", procpool.Check(chanTask), []string{"chan"}},
 		{"exported, nested, time", procpool.Check(takesPublic), nil},
 		{"any with gob", procpool.Check(takesAny, ipc.Gob), nil},
-		{"unexported with gob", procpool.Check(takesSecret, ipc.Gob), []string{"unexported field secret"}},
+		{"unexported with gob", procpool.Check(takesSecret, ipc.Gob), []string{"unexported field secret", "GobEncode and GobDecode"}},
+		{"unexported, the fix for JSON", procpool.Check(takesSecret), []string{"MarshalJSON and UnmarshalJSON"}},
+		{"MarshalBinary, which JSON does not use", procpool.Check(takesBinaryOnly), []string{"binaryOnly has unexported field n"}},
+		{"MarshalBinary with gob", procpool.Check(takesBinaryOnly, ipc.Gob), nil},
+		{"MarshalJSON without UnmarshalJSON", procpool.Check(takesJSONHalf), []string{"jsonHalf has unexported field n"}},
+		{"an embedded struct, promoted by JSON", procpool.Check(takesEmbeds), nil},
+		{"an embedded struct with gob", procpool.Check(takesEmbeds, ipc.Gob), []string{"unexported field inner"}},
+		{"an embedded struct's unexported field", procpool.Check(takesEmbedsBad), []string{"withSecret has unexported field secret"}},
+		{`a field tagged json:"-"`, procpool.Check(takesDashed), []string{`field Note tagged json:"-"`, "drop the tag"}},
+		{`json:"-" with gob`, procpool.Check(takesDashed, ipc.Gob), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.want == nil {
@@ -85,4 +123,7 @@ func TestSubmitRefusesWhatWouldNotCross(t *testing.T) {
 	v, err := submitWait(ctx, p, takesPublic, nestedPublic{Tags: []string{"a"}})
 	require.NoError(t, err)
 	assert.Equal(t, nestedPublic{}, v)
+	e, err := submitWait(ctx, p, takesEmbeds, embeds{inner{N: 41}})
+	require.NoError(t, err)
+	assert.Equal(t, embeds{inner{N: 42}}, e, "an embedded struct's fields cross, promoted")
 }

@@ -85,5 +85,5 @@ func ExampleCheck() {
 	fmt.Println(procpool.Check(takesSecret))
 	// Output:
 	// <nil>
-	// procpool: type does not cross a process unchanged: procpool_test.secret: its argument: type procpool_test.withSecret has unexported field secret, which a worker process never sees: export it
+	// procpool: type does not cross a process unchanged: procpool_test.secret: its argument: type procpool_test.withSecret has unexported field secret, which a worker process never sees: export it, or give procpool_test.withSecret MarshalJSON and UnmarshalJSON methods
 }

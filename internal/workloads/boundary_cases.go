@@ -123,7 +123,8 @@ func BoundaryCases() []BoundaryCase {
 	}
 	return append(cases,
 		refused("a struct with an unexported field", seenSecretive, func() Secretive { return Secretive{"n", "s"} },
-			": its argument: type workloads.Secretive has unexported field secret, which a worker process never sees: export it"),
+			": its argument: type workloads.Secretive has unexported field secret, which a worker process never sees: "+
+				"export it, or give workloads.Secretive MarshalJSON and UnmarshalJSON methods"),
 		refused("a struct with an interface field", seenLoose, func() Loose { return Loose{"n", 7} },
 			": its argument: type workloads.Loose at .Extra is an interface (interface {}), whose value comes back as "+
 				"what JSON makes of it (an int as a float64): use a concrete type, or ipc.Gob with the types gob.Register'ed"),
