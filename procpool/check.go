@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
+	"strings"
 
 	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
@@ -20,7 +22,8 @@ var ErrNotPortable = errors.New("procpool: type does not cross a process unchang
 
 // TypeChecker is implemented by a codec that decides for itself which types it carries
 // unchanged. Without it, the pool refuses unexported struct fields (except, for JSON, an
-// embedded struct's, whose fields JSON promotes), fields tagged json:"-", interface fields
+// embedded struct's, whose fields JSON promotes), fields tagged json:"-", slice and map
+// fields tagged omitempty (an empty one would arrive nil; omitzero is fine), interface fields
 // (JSON gives an any holding an int back as a float64; ipc.Gob carries the values of
 // gob.Register'ed types, and is let through), funcs, channels and unsafe pointers, and a
 // pointer as the argument itself (a task's changes through it would reach the caller only
@@ -147,13 +150,30 @@ func (w *typeWalk) fields(t reflect.Type, path string, depth int) error {
 				"or give %v %s methods", t, f.Name, t, map[bool]string{false: "MarshalJSON and UnmarshalJSON",
 				true: "GobEncode and GobDecode"}[w.gob])
 		}
-		if !w.gob && f.Tag.Get("json") == "-" {
-			return fmt.Errorf("type %v has field %s tagged json:\"-\", which a worker process never sees: "+
-				"drop the tag, or use ipc.Gob", t, f.Name)
+		if err := w.tag(t, f); err != nil {
+			return err
 		}
 		if err := w.check(f.Type, path+"."+f.Name, depth+1); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// tag refuses the JSON tags that lose part of a value: "-" drops the field, and
+// omitempty makes an empty slice or map arrive nil.
+func (w *typeWalk) tag(t reflect.Type, f reflect.StructField) error {
+	if w.gob {
+		return nil
+	}
+	name, opts, hasOpts := strings.Cut(f.Tag.Get("json"), ",")
+	switch k := f.Type.Kind(); {
+	case name == "-" && !hasOpts: // "-," names a field "-"
+		return fmt.Errorf("type %v has field %s tagged json:\"-\", which a worker process never sees: "+
+			"drop the tag, or use ipc.Gob", t, f.Name)
+	case (k == reflect.Slice || k == reflect.Map) && slices.Contains(strings.Split(opts, ","), "omitempty"):
+		return fmt.Errorf("type %v has field %s tagged omitempty, which makes an empty %v arrive nil: "+
+			"use omitzero, which omits only a nil one", t, f.Name, k)
 	}
 	return nil
 }

@@ -43,6 +43,14 @@ type (
 		Name string
 		Note string `json:"-"`
 	}
+	omits struct {
+		Name string   `json:"name,omitempty"` // a string omitted arrives "": the same
+		Tags []string `json:"tags,omitempty"`
+	}
+	omitsZero struct {
+		Tags []string `json:"tags,omitzero"`
+		Dash string   `json:"-,"` // a field named "-"
+	}
 )
 
 func (b binaryOnly) MarshalBinary() ([]byte, error)     { return []byte{byte(b.n)}, nil }
@@ -58,6 +66,8 @@ var (
 	})
 	takesEmbedsBad = executor.Register("procpool_test.embeds_bad", func(context.Context, embedsBad) (int, error) { return 0, nil })
 	takesDashed    = executor.Register("procpool_test.dashed", func(context.Context, dashed) (int, error) { return 0, nil })
+	takesOmits     = executor.Register("procpool_test.omits", func(context.Context, omits) (int, error) { return 0, nil })
+	takesOmitsZero = executor.Register("procpool_test.omits_zero", func(context.Context, omitsZero) (int, error) { return 0, nil })
 )
 
 var (
@@ -95,6 +105,8 @@ func TestCheck(t *testing.T) {
 		{"an embedded struct's unexported field", procpool.Check(takesEmbedsBad), []string{"withSecret has unexported field secret"}},
 		{`a field tagged json:"-"`, procpool.Check(takesDashed), []string{`field Note tagged json:"-"`, "drop the tag"}},
 		{`json:"-" with gob`, procpool.Check(takesDashed, ipc.Gob), nil},
+		{"omitempty on a slice", procpool.Check(takesOmits), []string{"field Tags tagged omitempty", "empty slice arrive nil", "omitzero"}},
+		{`omitzero, and a field named "-"`, procpool.Check(takesOmitsZero), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			if tc.want == nil {
