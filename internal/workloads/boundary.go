@@ -22,6 +22,23 @@ type Record struct {
 	When   time.Time
 }
 
+// Derived embeds an unexported struct, whose exported fields JSON promotes: they cross.
+type Derived struct {
+	base
+	Name string
+}
+
+type base struct {
+	ID   int
+	Tags []string
+}
+
+// Omits has a slice tagged omitempty, which JSON would leave out when empty: it would
+// arrive nil.
+type Omits struct {
+	Tags []string `json:"tags,omitempty"`
+}
+
 // Secretive has an unexported field, which a worker process would never see.
 type Secretive struct {
 	Name   string
@@ -52,6 +69,10 @@ var (
 	echoTime   = echo[time.Time]("time")
 	seenTime   = seen[time.Time]("time")
 
+	echoDerived = echo[Derived]("derived")
+	seenDerived = seen[Derived]("derived")
+
+	seenOmits     = seen[Omits]("omits")
 	seenSecretive = seen[Secretive]("secretive")
 	seenLoose     = seen[Loose]("loose")
 	makeLoose     = executor.Register("workloads.boundary.make_loose", func(_ context.Context, n int) (Loose, error) {

@@ -73,8 +73,9 @@ func refused[In, Out any](name string, f executor.Func[In, Out], in func() In, m
 
 // BoundaryCases are the calls a process boundary must not change the meaning of: structs
 // of slices, maps and pointers, nil and empty slices, times, every kind of FailWith's
-// errors, and the Funcs a process pool refuses (an unexported field, an interface field,
-// a func field, a pointer argument). Each call is made fresh.
+// errors, and the Funcs a process pool refuses (an unexported field, a slice tagged
+// omitempty, an interface field, a func field, a pointer argument). Each call is made
+// fresh.
 func BoundaryCases() []BoundaryCase {
 	when := time.Date(2026, time.December, 6, 9, 30, 15, 123456789, time.UTC)
 	var cases []BoundaryCase
@@ -93,6 +94,9 @@ func BoundaryCases() []BoundaryCase {
 	} {
 		cases = append(cases, both(c.name, echoRecord, seenRecord, c.v)...)
 	}
+	cases = append(cases, both("a struct embedding an unexported struct", echoDerived, seenDerived, func() Derived {
+		return Derived{base{ID: 7, Tags: []string{}}, "d"}
+	})...)
 	for _, c := range []struct {
 		name string
 		v    []int
@@ -125,6 +129,9 @@ func BoundaryCases() []BoundaryCase {
 		refused("a struct with an unexported field", seenSecretive, func() Secretive { return Secretive{"n", "s"} },
 			": its argument: type workloads.Secretive has unexported field secret, which a worker process never sees: "+
 				"export it, or give workloads.Secretive MarshalJSON and UnmarshalJSON methods"),
+		refused("a slice tagged omitempty", seenOmits, func() Omits { return Omits{Tags: []string{}} },
+			": its argument: type workloads.Omits has field Tags tagged omitempty, which makes an empty slice arrive nil: "+
+				"use omitzero, which omits only a nil one"),
 		refused("a struct with an interface field", seenLoose, func() Loose { return Loose{"n", 7} },
 			": its argument: type workloads.Loose at .Extra is an interface (interface {}), whose value comes back as "+
 				"what JSON makes of it (an int as a float64): use a concrete type, or ipc.Gob with the types gob.Register'ed"),

@@ -38,7 +38,7 @@
 // context.DeadlineExceeded or an unregistered error (ErrorKinds). BoundaryCases lists the
 // calls whose meaning a process pool must keep or refuse: its Funcs, named
 // "workloads.boundary.*", send back a value (echo_*) or say how the task saw it (seen_*,
-// by Shape), for structs of slices, maps and pointers, nil and empty slices and times;
-// and take what a process pool refuses: an unexported field, an interface field, a func
-// field, a pointer argument.
+// by Shape), for structs of slices, maps and pointers, an embedded struct, nil and empty
+// slices and times; and take what a process pool refuses: an unexported field, a slice
+// tagged omitempty, an interface field, a func field, a pointer argument.
 package workloads
