@@ -45,7 +45,7 @@
 //	Failure  (worker→parent)               id uvarint, failure: an Error with the error's type and chain
 //
 // where failure is: errkind uint8, message string, stack bytes, type string (the error's
-// Go type in the worker, "*fs.PathError"), count uvarint, count × (name string, value
+// Go type in the worker, "*fs.PathError"; for ErrPanic, the panic value's), count uvarint, count × (name string, value
 // bytes): the errors registered by name (executor.RegisterError, RegisterErrorType) found
 // along the error's chain, the error itself first if it is one, each with its value
 // encoded by the codec for a registered type (empty for a sentinel value). A worker

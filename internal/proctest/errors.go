@@ -12,10 +12,11 @@ import (
 
 // SameError fails t unless got, an error of workloads.FailWith(kind) from a worker
 // process, reads and matches as want, the same task's error on a goroutine pool: the same
-// text, the same errors.Is answers for workloads.ErrGone and context.DeadlineExceeded,
-// the same errors.As answer and fields for *workloads.NotFound; an unregistered error
-// must be an *executor.RemoteError naming its type, and any error that arrives as an
-// *executor.RemoteError must name the goroutine pool's error's type.
+// text; the same errors.Is answers for workloads.ErrGone and context.DeadlineExceeded;
+// the same errors.As answers for *workloads.NotFound (and its field) and for
+// *executor.PanicError. An unregistered error must be an *executor.RemoteError naming its
+// type, and any error that arrives as an *executor.RemoteError must name the type of the
+// goroutine pool's error.
 func SameError(t testing.TB, kind, how string, want, got error) {
 	t.Helper()
 	if got == nil || want == nil {
@@ -34,6 +35,10 @@ func SameError(t testing.TB, kind, how string, want, got error) {
 		t.Errorf("%s %s: errors.As(err, *NotFound) = %v; want %v", how, kind, g, w)
 	} else if w && gotNF.Key != wantNF.Key {
 		t.Errorf("%s %s: NotFound.Key = %q; want %q", how, kind, gotNF.Key, wantNF.Key)
+	}
+	var wantPE, gotPE *executor.PanicError
+	if g, w := errors.As(got, &gotPE), errors.As(want, &wantPE); g != w {
+		t.Errorf("%s %s: errors.As(err, *executor.PanicError) = %v; want %v", how, kind, g, w)
 	}
 	if kind == "unregistered" {
 		var re *executor.RemoteError

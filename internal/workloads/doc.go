@@ -35,7 +35,8 @@
 //
 // The process boundary: FailWith "workloads.fail_with" string → int fails with a sentinel,
 // an error type (both registered), wrapped or joined ones, a wrapped
-// context.DeadlineExceeded or an unregistered error (ErrorKinds). BoundaryCases lists the
+// context.DeadlineExceeded or an unregistered error, or panics with a registered error
+// (ErrorKinds). BoundaryCases lists the
 // calls whose meaning a process pool must keep or refuse: its Funcs, named
 // "workloads.boundary.*", send back a value (echo_*) or say how the task saw it (seen_*,
 // by Shape), for structs of slices, maps and pointers, an embedded struct, nil and empty
