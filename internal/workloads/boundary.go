@@ -90,6 +90,13 @@ var (
 	})
 )
 
+// Stamp writes "stamped" into the map it is given and returns how many keys it holds:
+// the caller's map on a goroutine pool, the task's own copy across a process.
+var Stamp = executor.Register("workloads.boundary.stamp", func(_ context.Context, m map[string]int) (int, error) {
+	m["stamped"]++
+	return len(m), nil
+})
+
 func echo[T any](name string) executor.Func[T, T] {
 	return executor.Register("workloads.boundary.echo_"+name, func(_ context.Context, v T) (T, error) { return v, nil })
 }

@@ -41,5 +41,6 @@
 // "workloads.boundary.*", send back a value (echo_*) or say how the task saw it (seen_*,
 // by Shape), for structs of slices, maps and pointers, an embedded struct, nil and empty
 // slices and times; and take what a process pool refuses: an unexported field, a slice
-// tagged omitempty, an interface field, a func field, a pointer argument.
+// tagged omitempty, an interface field, a func field, a pointer argument. Stamp
+// "workloads.boundary.stamp" map[string]int → int writes into the map it is given.
 package workloads
