@@ -12,6 +12,7 @@ import (
 
 	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/registry"
 	"github.com/dualpool/dualpool/ipc"
 )
 
@@ -64,18 +65,44 @@ func checkFunc(name string, in, out reflect.Type, c ipc.Codec) error {
 		what string
 		t    reflect.Type
 	}{{"argument", in}, {"result", out}} {
-		var err error
-		switch tc, ok := c.(TypeChecker); {
-		case ok:
-			err = tc.CheckType(t.t)
-		default:
-			err = (&typeWalk{top: t.t, gob: c.Name() == ipc.Gob.Name()}).check(t.t, "", 0)
-		}
-		if err != nil {
+		if err := checkType(t.t, c); err != nil {
 			return fmt.Errorf("%w: %s: its %s: %w", ErrNotPortable, name, t.what, err)
 		}
 	}
 	return nil
+}
+
+// checkType checks that the codec carries type t unchanged.
+func checkType(t reflect.Type, c ipc.Codec) error {
+	if tc, ok := c.(TypeChecker); ok {
+		return tc.CheckType(t)
+	}
+	return (&typeWalk{top: t, gob: c.Name() == ipc.Gob.Name()}).check(t, "", 0)
+}
+
+// CheckErrors reports whether the error types registered with
+// [executor.RegisterErrorType] cross a process unchanged with the default codec (or the
+// given one), naming each that does not: a field the codec would drop or change would
+// make the rebuilt error differ from the worker's, and a value the codec cannot decode
+// (an interface field, such as an Err error) leaves its type out of the rebuilt chain,
+// so that errors.As would find it on a goroutine pool and not across a process. Call it
+// in a test, beside [Check].
+func CheckErrors(codec ...ipc.Codec) error {
+	c := ipc.Binary
+	if len(codec) > 0 && codec[0] != nil {
+		c = codec[0]
+	}
+	var errs []error
+	for _, name := range registry.Errors.Names() {
+		reg, ok := backend.LookupError(name)
+		if !ok || reg.Type == nil {
+			continue
+		}
+		if err := checkType(reg.Type, c); err != nil {
+			errs = append(errs, fmt.Errorf("%w: error type %v, registered as %q: %w", ErrNotPortable, reg.Type, name, err))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // selfCoders are the pairs of methods by which a type encodes and decodes itself, for
@@ -126,9 +153,15 @@ func (w *typeWalk) check(t reflect.Type, path string, depth int) error {
 	case reflect.Func, reflect.Chan, reflect.UnsafePointer:
 		return fmt.Errorf("%s is a %v, which cannot cross a process", where(), t.Kind())
 	case reflect.Interface:
-		return fmt.Errorf("%s is an interface (%v), whose value comes back as what JSON makes of it (an int as a "+
-			"float64): use a concrete type, or ipc.Gob with the types gob.Register'ed", where(), t)
-	case reflect.Pointer, reflect.Slice, reflect.Array:
+		what := "whose value comes back as what JSON makes of it (an int as a float64)"
+		if t.NumMethod() > 0 {
+			what = "which JSON cannot decode into"
+		}
+		return fmt.Errorf("%s is an interface (%v), %s: use a concrete type, or ipc.Gob with the types "+
+			"gob.Register'ed", where(), t, what)
+	case reflect.Pointer:
+		return w.check(t.Elem(), path, depth+1)
+	case reflect.Slice, reflect.Array:
 		return w.check(t.Elem(), path+"[]", depth+1)
 	case reflect.Map:
 		if err := w.check(t.Key(), path+"[key]", depth+1); err != nil {

@@ -2,6 +2,8 @@ package procpool_test
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/dualpool/dualpool/executor"
 	"github.com/dualpool/dualpool/ipc"
 	"github.com/dualpool/dualpool/procpool"
+	"github.com/dualpool/dualpool/threadpool"
 )
 
 type (
@@ -138,4 +141,57 @@ func TestSubmitRefusesWhatWouldNotCross(t *testing.T) {
 	e, err := submitWait(ctx, p, takesEmbeds, embeds{inner{N: 41}})
 	require.NoError(t, err)
 	assert.Equal(t, embeds{inner{N: 42}}, e, "an embedded struct's fields cross, promoted")
+}
+
+type (
+	// opError wraps another error in an interface field, which JSON cannot decode.
+	opError struct {
+		Op  string
+		Err error
+	}
+	// codeError has an unexported field, which would arrive zero.
+	codeError struct{ code int }
+)
+
+func (e *opError) Error() string  { return e.Op + ": " + e.Err.Error() }
+func (e *opError) Unwrap() error  { return e.Err }
+func (e codeError) Error() string { return fmt.Sprintf("code %d", e.code) }
+
+func init() {
+	executor.RegisterErrorType[*opError]("procpool_test.opError")
+	executor.RegisterErrorType[codeError]("procpool_test.codeError")
+}
+
+var failOp = executor.Register("procpool_test.fail_op", func(context.Context, string) (int, error) {
+	return 0, &opError{Op: "open", Err: errors.New("denied")}
+})
+
+// TestCheckErrors: the registered error types that would not cross unchanged are named,
+// each with its field and the fix; what CheckErrors warns of is real: such an error
+// loses errors.As across a process.
+func TestCheckErrors(t *testing.T) {
+	err := procpool.CheckErrors()
+	require.ErrorIs(t, err, procpool.ErrNotPortable)
+	for _, w := range []string{
+		`error type *procpool_test.opError, registered as "procpool_test.opError": type *procpool_test.opError at .Err is an interface (error), which JSON cannot decode into`,
+		`error type procpool_test.codeError, registered as "procpool_test.codeError": type procpool_test.codeError has unexported field code`,
+	} {
+		assert.ErrorContains(t, err, w)
+	}
+	assert.NotContains(t, err.Error(), "workloads.NotFound", "an error type of exported, concrete fields crosses")
+	gobErr := procpool.CheckErrors(ipc.Gob)
+	assert.ErrorContains(t, gobErr, "codeError has unexported field code")
+	assert.NotContains(t, gobErr.Error(), "opError", "gob carries an interface field")
+
+	tp, err := threadpool.New()
+	require.NoError(t, err)
+	defer tp.Close()
+	p := newPool(t, procpool.WithWorkers(1))
+	ctx := context.Background()
+	var oe *opError
+	_, err = submitWait(ctx, tp, failOp, "")
+	assert.True(t, errors.As(err, &oe), "on a goroutine pool: %v", err)
+	_, err = submitWait(ctx, p, failOp, "")
+	assert.EqualError(t, err, "open: denied", "the text crosses")
+	assert.False(t, errors.As(err, &oe), "across a process the type is lost, as CheckErrors said: %#v", err)
 }

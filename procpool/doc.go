@@ -46,7 +46,8 @@
 // on this side, so that errors.Is and errors.As answer as on a goroutine pool, and an
 // error of another type arrives as an *[executor.RemoteError] naming that type and
 // wrapping them (and context.Canceled, context.DeadlineExceeded or
-// executor.ErrUnknownFunc, which still match).
+// executor.ErrUnknownFunc, which still match). A registered error type's fields cross
+// as an argument's do; [CheckErrors] names, in a test, the types that would not.
 //
 // # Failures
 //
