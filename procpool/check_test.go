@@ -52,13 +52,14 @@ type (
 	}
 	omitsZero struct {
 		Tags []string `json:"tags,omitzero"`
-		Dash string   `json:"-,"` // a field named "-"
+		//lint:ignore SA5008 "-," names a field "-", which is what is checked here
+		Dash string `json:"-,"`
 	}
 )
 
 func (b binaryOnly) MarshalBinary() ([]byte, error)     { return []byte{byte(b.n)}, nil }
 func (b *binaryOnly) UnmarshalBinary(data []byte) error { b.n = int(data[0]); return nil }
-func (j jsonHalf) MarshalJSON() ([]byte, error)         { return []byte("1"), nil }
+func (j jsonHalf) MarshalJSON() ([]byte, error)         { return fmt.Appendf(nil, "%d", j.n), nil }
 
 var (
 	takesBinaryOnly = executor.Register("procpool_test.binary_only", func(context.Context, binaryOnly) (int, error) { return 0, nil })
