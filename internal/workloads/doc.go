@@ -5,7 +5,8 @@
 //
 // Every name starts with "workloads." so that a program that imports this package may
 // still register its own "square". Inputs and outputs are basic types or small structs of
-// basic fields, which every codec carries.
+// basic fields, which every codec carries, but for the boundary's Funcs (below), some of
+// which a process pool refuses on purpose.
 //
 // The guide's tasks:
 //
