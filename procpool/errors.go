@@ -13,11 +13,22 @@ import (
 // there: a panic as *executor.PanicError; a registered sentinel or error type as itself;
 // anything else as *executor.RemoteError with the same message, its type's name, and the
 // registered errors of its chain (and the sentinel its kind names), so that errors.Is
-// and errors.As answer as they did in the worker.
+// and errors.As answer as they did in the worker. A panic's value is its text, or, when
+// registered errors were found along it, the error rebuilt so, which PanicError unwraps
+// to as it does in the worker.
 func rebuild(e ipc.Error, codec ipc.Codec) error {
 	if e.Kind == ipc.ErrPanic {
-		return &executor.PanicError{Value: e.Message, Stack: append([]byte(nil), e.Stack...)}
+		pe := &executor.PanicError{Value: e.Message, Stack: append([]byte(nil), e.Stack...)}
+		if len(e.Chain) > 0 {
+			pe.Value = rebuildError(e, codec)
+		}
+		return pe
 	}
+	return rebuildError(e, codec)
+}
+
+// rebuildError rebuilds an error from its text, type and chain.
+func rebuildError(e ipc.Error, codec ipc.Codec) error {
 	msg := e.Message
 	if e.Kind == ipc.ErrCodec {
 		msg = "procpool: worker: " + msg

@@ -227,7 +227,7 @@ func (r *runner) wireError(id uint64, err error, why ipc.Reason) ipc.Error {
 	var de *decodeError
 	switch {
 	case errors.As(err, &pe):
-		e.Kind, e.Message, e.Stack = ipc.ErrPanic, fmt.Sprint(pe.Value), pe.Stack
+		e.Kind, e.Message, e.Stack, e.Type = ipc.ErrPanic, fmt.Sprint(pe.Value), pe.Stack, fmt.Sprintf("%T", pe.Value)
 	case errors.As(err, &de):
 		e.Kind = ipc.ErrCodec
 	case errors.Is(err, errEncode):
