@@ -108,8 +108,9 @@ func TestCgroupKillsASessionLeader(t *testing.T) {
 			child, grandchild := startWithSessionLeader(t, leaf)
 
 			for _, pid := range []int{child.Process.Pid, grandchild} {
-				cg := cgroupOf(t, pid)
-				assert.True(t, strings.HasSuffix(leaf.Dir(), cg), "process %d in the leaf %s, not %s", pid, leaf.Dir(), cg)
+				dir, err := supervise.ProcessCgroup(pid)
+				require.NoError(t, err)
+				assert.Equal(t, leaf.Dir(), dir, "the cgroup of process %d", pid)
 			}
 			supervise.KillGroup(child.Process.Pid)
 			child.Wait()
@@ -148,19 +149,6 @@ func startWithSessionLeader(t *testing.T, leaf *supervise.Cgroup) (*exec.Cmd, in
 	require.NoError(t, err)
 	require.Equal(t, grandchild, sid, "the grandchild leads a session of its own")
 	return cmd, grandchild
-}
-
-// cgroupOf returns the cgroup v2 path of process pid.
-func cgroupOf(t *testing.T, pid int) string {
-	b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cgroup")
-	require.NoError(t, err)
-	for line := range strings.Lines(string(b)) {
-		if p, ok := strings.CutPrefix(strings.TrimSpace(line), "0::"); ok {
-			return p
-		}
-	}
-	t.Fatalf("process %d has no cgroup v2 line: %s", pid, b)
-	return ""
 }
 
 // running reports whether pid is a live process, not a zombie.

@@ -8,6 +8,9 @@ import (
 	"syscall"
 )
 
+// ProcessCgroup fails: cgroups are not supported on this system.
+func ProcessCgroup(int) (string, error) { return "", errNoCgroups() }
+
 // CgroupTree: cgroups are Linux's; elsewhere [NewCgroupTree] fails with [ErrNoCgroup].
 type CgroupTree struct{}
 

@@ -12,8 +12,12 @@ import (
 )
 
 // ownCgroup returns the directory of this process's cgroup in the cgroup v2 hierarchy.
-func ownCgroup() (string, error) {
-	cgroup, err := os.ReadFile("/proc/self/cgroup")
+func ownCgroup() (string, error) { return ProcessCgroup(os.Getpid()) }
+
+// ProcessCgroup returns the directory of process pid's cgroup v2, as this process sees
+// the cgroup file system; it fails with [ErrNoCgroup] where there is none.
+func ProcessCgroup(pid int) (string, error) {
+	cgroup, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/cgroup")
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", ErrNoCgroup, err)
 	}
