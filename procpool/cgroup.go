@@ -10,8 +10,9 @@ import (
 // its tasks start count together. A zero field sets no limit.
 type CgroupLimits struct {
 	// MemoryMax is the worker's memory.max in bytes (with memory.swap.max 0 where swap is
-	// accounted). The kernel reclaims, then kills a process of the worker's cgroup past it;
-	// a task whose worker it killed fails with an *[executor.MemoryLimitError].
+	// accounted). Past it the kernel reclaims, then kills the worker's whole cgroup
+	// (memory.oom.group), and the task that was running fails with an
+	// *[executor.MemoryLimitError].
 	MemoryMax uint64
 	// PidsMax is the worker's pids.max: a fork past that many processes and threads fails.
 	PidsMax int

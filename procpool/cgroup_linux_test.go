@@ -1,8 +1,10 @@
 package procpool_test
 
 import (
+	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"os/exec"
@@ -120,6 +122,13 @@ func TestWithCgroup(t *testing.T) {
 	assert.NoDirExists(t, tree, "Close removes the tree")
 	proctest.RequireNoChildren(t)
 	assert.Equal(t, fds, proctest.OpenFDs(t), "descriptors before New and after Close")
+
+	_, err = procpool.New(append(baseOptions(), procpool.WithCommand("/nonexistent/worker"),
+		procpool.WithCgroup(procpool.CgroupLimits{}))...)
+	require.ErrorContains(t, err, "/nonexistent/worker")
+	left, err := filepath.Glob(filepath.Join(parentDir, "dualpool-"+strconv.Itoa(os.Getpid())+"-*"))
+	require.NoError(t, err)
+	assert.Empty(t, left, "a New that failed leaves no cgroup")
 }
 
 // TestWithCgroupLimits: MemoryMax and PidsMax hold by the cgroup controllers where this
@@ -161,4 +170,62 @@ func TestWithCgroupLimits(t *testing.T) {
 		n := strings.Count(logs.String(), fallback.msg)
 		assert.Equal(t, map[bool]int{true: 1, false: 0}[fallback.used], n, "%q in the log:\n%s", fallback.msg, logs.String())
 	}
+}
+
+// TestWithCgroupAfterParentKilled: what a SIGKILL of the parent leaves, as the docs say:
+// no worker, but the process a task started, alive in its worker's leaf, and the leaf.
+func TestWithCgroupAfterParentKilled(t *testing.T) {
+	probeCgroups(t, supervise.CgroupLimits{})
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), envMode+"=parent", "PROCPOOL_TEST_CGROUP=1", "GORACE=atexit_sleep_ms=0")
+	out, err := cmd.StdoutPipe()
+	require.NoError(t, err)
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	var workers []int
+	grandchild := 0
+	sc := bufio.NewScanner(out)
+	for sc.Scan() && sc.Text() != "ready" {
+		line, isChild := strings.CutPrefix(sc.Text(), "grandchild ")
+		pid, err := strconv.Atoi(line)
+		require.NoError(t, err, "helper said %q", sc.Text())
+		if isChild {
+			grandchild = pid
+		} else {
+			workers = append(workers, pid)
+		}
+	}
+	require.Len(t, workers, 2)
+	require.NotZero(t, grandchild)
+	t.Cleanup(func() { syscall.Kill(grandchild, syscall.SIGKILL) })
+	leaf, err := supervise.ProcessCgroup(grandchild)
+	require.NoError(t, err)
+	require.Regexp(t, fmt.Sprintf(`/dualpool-%d-\d+/worker-\d+$`, cmd.Process.Pid), leaf)
+	tree := filepath.Dir(leaf)
+	t.Cleanup(func() { removeLeftTree(t, tree) })
+
+	require.NoError(t, cmd.Process.Kill())
+	cmd.Wait()
+	proctest.Eventually(t, 10*time.Second, func() bool { return !proctest.Alive(workers[0]) && !proctest.Alive(workers[1]) },
+		"the workers die with their parent")
+	assert.True(t, proctest.Alive(grandchild), "the process a task started outlives the parent")
+	dir, err := supervise.ProcessCgroup(grandchild)
+	require.NoError(t, err)
+	assert.Equal(t, leaf, dir, "still in its worker's leaf")
+	assert.DirExists(t, tree, "the pool's tree stays")
+}
+
+// removeLeftTree does by hand what the docs say a pool killed by SIGKILL leaves to do:
+// kill what is in each leaf, remove the leaves, remove the tree.
+func removeLeftTree(t *testing.T, tree string) {
+	leaves, _ := filepath.Glob(filepath.Join(tree, "worker-*"))
+	for _, leaf := range leaves {
+		os.WriteFile(filepath.Join(leaf, "cgroup.kill"), []byte("1"), 0)
+		proctest.Eventually(t, 10*time.Second, func() bool {
+			b, err := os.ReadFile(filepath.Join(leaf, "cgroup.events"))
+			return err != nil || strings.Contains(string(b), "populated 0")
+		}, "the leaf left by a killed pool empty")
+		assert.NoError(t, os.Remove(leaf))
+	}
+	assert.NoError(t, os.Remove(tree))
 }

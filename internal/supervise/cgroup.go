@@ -6,7 +6,8 @@ import "errors"
 // field sets no limit.
 type CgroupLimits struct {
 	// MemoryMax is each leaf's memory.max in bytes (and memory.swap.max is 0, where swap
-	// is accounted): past it the kernel reclaims, then kills a process of the leaf.
+	// is accounted): past it the kernel reclaims, then kills every process of the leaf
+	// (memory.oom.group).
 	MemoryMax uint64
 	// PidsMax is each leaf's pids.max: a fork past it fails.
 	PidsMax int

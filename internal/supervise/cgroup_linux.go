@@ -160,6 +160,13 @@ func (c *Cgroup) limit() error {
 				return err
 			}
 		}
+		// The OOM killer takes the whole leaf, not only its largest process: a worker
+		// whose task's child went over dies with it, and the task fails for it.
+		if exists(c.file("memory.oom.group")) {
+			if err := write(c.file("memory.oom.group"), "1"); err != nil {
+				return err
+			}
+		}
 	}
 	if c.tree.pids {
 		return write(c.file("pids.max"), strconv.Itoa(l.PidsMax))

@@ -188,6 +188,7 @@ func TestCgroupLimits(t *testing.T) {
 		enabled                bool
 	}{
 		{"memory", "memory.max", strconv.Itoa(64 << 20), tree.Memory()},
+		{"memory", "memory.oom.group", "1", tree.Memory()},
 		{"pids", "pids.max", "32", tree.Pids()},
 	} {
 		delegated := strings.Contains(" "+string(parent)+" ", " "+c.controller+" ")
