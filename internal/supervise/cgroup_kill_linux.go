@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -16,10 +17,11 @@ import (
 // that long to die of its SIGKILL.
 const killWait = 5 * time.Second
 
-// Kill kills every process in the leaf and returns once none is left, or fails after 5 s.
-// It writes to cgroup.kill (Linux 5.14), which kills them all at once; before 5.14 it
-// sends SIGKILL to each process that cgroup.procs lists, over again until it lists none,
-// so that a process forking meanwhile does not escape.
+// Kill kills every process in the leaf, and in any cgroup a process of the leaf made
+// below it, and returns once none is left, or fails after 5 s. It writes to cgroup.kill
+// (Linux 5.14), which kills them all at once; before 5.14 it sends SIGKILL to each
+// process that the cgroup.procs files list, over again until they list none, so that a
+// process forking meanwhile does not escape.
 func (c *Cgroup) Kill() error {
 	if !c.tree.killFile {
 		return c.killEach()
@@ -33,14 +35,13 @@ func (c *Cgroup) Kill() error {
 func (c *Cgroup) killEach() error {
 	deadline := time.Now().Add(killWait)
 	for delay := time.Millisecond; ; delay = min(2*delay, 20*time.Millisecond) {
-		b, err := os.ReadFile(c.file("cgroup.procs"))
+		pids, err := procsBelow(c.dir)
 		if errors.Is(err, fs.ErrNotExist) {
 			return nil
 		}
 		if err != nil {
 			return fmt.Errorf("supervise: killing cgroup %s: %w", c.dir, err)
 		}
-		pids := strings.Fields(string(b))
 		if len(pids) == 0 {
 			return c.awaitEmpty()
 		}
@@ -56,6 +57,20 @@ func (c *Cgroup) killEach() error {
 		}
 		time.Sleep(delay) // the kernel's work, not a goroutine's: nothing to wait on
 	}
+}
+
+// procsBelow lists the processes of cgroup dir and of the cgroups below it.
+func procsBelow(dir string) ([]string, error) {
+	var pids []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() {
+			return err
+		}
+		b, err := os.ReadFile(filepath.Join(path, "cgroup.procs"))
+		pids = append(pids, strings.Fields(string(b))...)
+		return err
+	})
+	return pids, err
 }
 
 // awaitEmpty waits until no process of the leaf is left: the killed ones are gone from
@@ -80,9 +95,17 @@ func (c *Cgroup) awaitEmpty() error {
 	}
 }
 
-// rmdir removes an empty cgroup, waiting out the kernel's EBUSY while its last
-// processes finish exiting; one already gone is no error.
+// rmdir removes an empty cgroup, and first the cgroups below it, waiting out the
+// kernel's EBUSY while its last processes finish exiting; one already gone is no error.
 func rmdir(dir string) error {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.IsDir() {
+			if err := rmdir(filepath.Join(dir, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
 	deadline := time.Now().Add(killWait)
 	for delay := time.Millisecond; ; delay = min(2*delay, 20*time.Millisecond) {
 		err := os.Remove(dir)

@@ -76,7 +76,8 @@ func newTree(t *testing.T, limits supervise.CgroupLimits) *supervise.CgroupTree 
 
 // TestCgroupKillsASessionLeader: a child and a grandchild that left for a session of
 // its own, in one leaf: killing the child's process group leaves the grandchild; killing
-// the leaf ends it. Each way the kernel may offer: cgroup.kill or one by one, cloned into
+// the leaf ends it, and removes the leaf, even when the grandchild made a cgroup below it
+// and went there. Each way the kernel may offer: cgroup.kill or one by one, cloned into
 // the leaf or moved there.
 func TestCgroupKillsASessionLeader(t *testing.T) {
 	if _, err := exec.LookPath("setsid"); err != nil {
@@ -86,10 +87,13 @@ func TestCgroupKillsASessionLeader(t *testing.T) {
 		name        string
 		oneByOne    bool
 		moveAfterwd bool
+		below       string // the cgroup below the leaf that the grandchild makes and enters
 	}{
-		{"cgroup.kill", false, false},
-		{"one by one", true, false},
-		{"moved after start", false, true},
+		{"cgroup.kill", false, false, ""},
+		{"one by one", true, false, ""},
+		{"moved after start", false, true, ""},
+		{"below the leaf, cgroup.kill", false, false, "sub"},
+		{"below the leaf, one by one", true, false, "sub/subsub"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tree := newTree(t, supervise.CgroupLimits{})
@@ -105,12 +109,12 @@ func TestCgroupKillsASessionLeader(t *testing.T) {
 			}
 			leaf, err := tree.NewLeaf()
 			require.NoError(t, err)
-			child, grandchild := startWithSessionLeader(t, leaf)
+			child, grandchild := startWithSessionLeader(t, leaf, tc.below)
 
-			for _, pid := range []int{child.Process.Pid, grandchild} {
+			for pid, want := range map[int]string{child.Process.Pid: leaf.Dir(), grandchild: filepath.Join(leaf.Dir(), tc.below)} {
 				dir, err := supervise.ProcessCgroup(pid)
 				require.NoError(t, err)
-				assert.Equal(t, leaf.Dir(), dir, "the cgroup of process %d", pid)
+				assert.Equal(t, want, dir, "the cgroup of process %d", pid)
 			}
 			supervise.KillGroup(child.Process.Pid)
 			child.Wait()
@@ -125,13 +129,19 @@ func TestCgroupKillsASessionLeader(t *testing.T) {
 }
 
 // startWithSessionLeader starts in leaf a shell whose child, a sleep, is in a session of
-// its own, and returns the shell and the pid of the sleep, once it has left the shell's
-// session. The shell forks only once StartIn has returned: a child moved into its leaf
-// after its start (where clone3 cannot start it there) could fork outside before.
-func startWithSessionLeader(t *testing.T, leaf *supervise.Cgroup) (*exec.Cmd, int) {
+// its own (and in the cgroup below the leaf, if below is not ""), and returns the shell
+// and the pid of the sleep, once it has left the shell's session. The shell forks only
+// once StartIn has returned: a child moved into its leaf after its start (where clone3
+// cannot start it there) could fork outside before.
+func startWithSessionLeader(t *testing.T, leaf *supervise.Cgroup, below string) (*exec.Cmd, int) {
 	s := supervise.NewSpawner()
 	t.Cleanup(s.Stop)
-	cmd := exec.Command("sh", "-c", `read go; setsid sh -c 'echo $$; exec sleep 60' & wait`)
+	enter := ""
+	if below != "" {
+		enter = `mkdir -p "$BELOW" && echo $$ > "$BELOW/cgroup.procs" && `
+	}
+	cmd := exec.Command("sh", "-c", `read go; setsid sh -c '`+enter+`echo $$; exec sleep 60' & wait`)
+	cmd.Env = append(os.Environ(), "BELOW="+filepath.Join(leaf.Dir(), below))
 	in, err := cmd.StdinPipe()
 	require.NoError(t, err)
 	out, err := cmd.StdoutPipe()
