@@ -29,8 +29,10 @@ type CgroupLimits struct {
 // made.
 //
 // memory.max and pids.max are written where this process's cgroup passes the memory
-// and pids controllers down to its children (its cgroup.subtree_control). Where it cannot,
-// the pool logs it once ([WithLogger]) and falls back: without a writable cgroup v2
+// and pids controllers down to its children (its cgroup.subtree_control). The kernel lets
+// a cgroup that holds processes, as this process's does, pass the memory controller down
+// only if it is the root cgroup: elsewhere MemoryMax takes the fallback below. The pids
+// controller has no such rule. Where a limit cannot be written, the pool logs it once ([WithLogger]) and falls back: without a writable cgroup v2
 // subtree a worker's process group alone is killed with it, as without this option;
 // without the memory controller MemoryMax becomes a sampled hard limit of the worker's
 // private memory, as with [WithMemoryLimit] (the lower of the two hard limits holds);
@@ -38,10 +40,10 @@ type CgroupLimits struct {
 // every process of the worker's user, and binds no root process. Elsewhere than on Linux
 // cgroups are not supported: the first two fallbacks hold, and PidsMax makes New fail.
 //
-// After a SIGKILL of this process nothing removes the tree: the workers die (see the
-// package's Orphans), but the processes their tasks started in a session or process group
-// of their own go on in the workers' leaves, which stay until those processes end and
-// someone removes them (rmdir).
+// After a SIGKILL of this process nothing kills the leaves nor removes the tree: the
+// workers die (see the package's Orphans), but every process their tasks started goes on
+// in its worker's leaf, and the leaves and the tree stay in the cgroup file system until
+// someone kills what is in them (cgroup.kill) and removes them (rmdir).
 func WithCgroup(limits CgroupLimits) Option {
 	return optionFunc(func(c *config) {
 		if limits.PidsMax < 0 {
