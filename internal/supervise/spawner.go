@@ -60,6 +60,9 @@ func (s *Spawner) StartIn(cmd *exec.Cmd, cred *syscall.Credential, cg *Cgroup) e
 	ran := make(chan struct{})
 	s.reqs <- func() { err = cmd.Start(); close(ran) }
 	<-ran
+	if err != nil && cg != nil { // clone3 may be refused the cgroup (EACCES, EBUSY)
+		return fmt.Errorf("supervise: starting a process in cgroup %s: %w", cg.Dir(), err)
+	}
 	if err != nil || cg == nil {
 		return err
 	}
