@@ -120,6 +120,7 @@ func TestWithCgroup(t *testing.T) {
 
 	require.NoError(t, p.Close())
 	assert.NoDirExists(t, tree, "Close removes the tree")
+	assert.Empty(t, fdsInto(t, tree), "descriptors of the tree's cgroups left open")
 	proctest.RequireNoChildren(t)
 	assert.Equal(t, fds, proctest.OpenFDs(t), "descriptors before New and after Close")
 
@@ -129,6 +130,20 @@ func TestWithCgroup(t *testing.T) {
 	left, err := filepath.Glob(filepath.Join(parentDir, "dualpool-"+strconv.Itoa(os.Getpid())+"-*"))
 	require.NoError(t, err)
 	assert.Empty(t, left, "a New that failed leaves no cgroup")
+}
+
+// fdsInto lists this process's descriptors open on dir or below it.
+func fdsInto(t *testing.T, dir string) []string {
+	entries, err := os.ReadDir("/proc/self/fd")
+	require.NoError(t, err)
+	var open []string
+	for _, e := range entries {
+		target, _ := os.Readlink(filepath.Join("/proc/self/fd", e.Name()))
+		if target == dir || strings.HasPrefix(target, dir+"/") {
+			open = append(open, e.Name()+"->"+target)
+		}
+	}
+	return open
 }
 
 // TestWithCgroupLimits: MemoryMax and PidsMax hold by the cgroup controllers where this
