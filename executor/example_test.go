@@ -141,7 +141,7 @@ func ExampleFuture_AddDoneCallback() {
 	ex, _ := threadpool.New()
 	defer ex.Close()
 
-	done := make(chan string)
+	done := make(chan string, 1) // the callback runs at once, in this goroutine, if f is done already
 	f, _ := executor.Submit(context.Background(), ex, Square, 12)
 	f.AddDoneCallback(func(f *executor.Future[int]) {
 		v, err := f.Result(context.Background()) // done: does not block
