@@ -133,3 +133,9 @@ func (w *typeWalk) check(t reflect.Type, path string, depth int) error {
 	}
 	return nil
 }
+
+// CheckRegistered is [Check] for the function registered under name, for a backend that
+// sends tasks by name (package cluster does): nil for a name not registered here.
+func CheckRegistered(name string, codec ipc.Codec) error {
+	return checkRegistered(name, codec)
+}
