@@ -1,0 +1,48 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime"
+	"syscall"
+
+	"github.com/dualpool/dualpool/procpool"
+)
+
+func defaultWorkers() int { return runtime.NumCPU() }
+
+// The environment that makes a process started by a program (a test, a supervisor) a
+// node: the server's URL, and the pool's name.
+const (
+	envNodeURL  = "DUALPOOL_CLUSTER_NODE"
+	envNodeName = "DUALPOOL_CLUSTER_POOL"
+)
+
+// ServeIfWorker serves when this process was started as one of the cluster's processes,
+// and returns at once otherwise: call it first thing in main, and in TestMain. A worker
+// process of a node's procpool serves its tasks (procpool.ServeIfWorker); a process whose
+// environment has DUALPOOL_CLUSTER_NODE=url (and optionally DUALPOOL_CLUSTER_POOL=name)
+// serves as a node of that server until SIGINT or SIGTERM. Either way it then exits the
+// process, so nothing after the call runs there.
+func ServeIfWorker() {
+	procpool.ServeIfWorker()
+	url := os.Getenv(envNodeURL)
+	if url == "" {
+		return
+	}
+	var opts []Option
+	if name := os.Getenv(envNodeName); name != "" {
+		opts = append(opts, WithName(name))
+	}
+	os.Unsetenv(envNodeURL)
+	os.Unsetenv(envNodeName)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := Serve(ctx, url, opts...); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Exit(0)
+}
