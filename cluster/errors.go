@@ -1,10 +1,10 @@
 package cluster
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"context"
 	"syscall"
 	"time"
 
@@ -130,7 +130,6 @@ func rebuildExecutorError(c ipc.ChainError) error {
 	}
 	return nil
 }
-
 
 // codecFailure is the wire form of a task that a node could not start: its function is
 // not registered there, or its argument did not decode.

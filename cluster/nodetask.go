@@ -62,7 +62,9 @@ func (t *nodeTask) Start() bool              { return t.state.CompareAndSwap(0, 
 func (t *nodeTask) Len() int                 { return t.n }
 
 // Run is never called: a node's tasks run in its process pool.
-func (t *nodeTask) Run(func(error)) { t.Fail(errors.New("cluster: a node's task cannot run in the node")) }
+func (t *nodeTask) Run(func(error)) {
+	t.Fail(errors.New("cluster: a node's task cannot run in the node"))
+}
 
 func (t *nodeTask) Finish(decode func(out any) error) {
 	typ := t.reg.Out()
@@ -160,7 +162,9 @@ func (t *itemTask) Context() context.Context { return t.chunk.ctx }
 func (t *itemTask) Func() string             { return t.chunk.fn }
 func (t *itemTask) Input() any               { return t.chunk.in.Elem().Index(t.i).Addr().Interface() }
 func (t *itemTask) Start() bool              { return t.state.CompareAndSwap(0, 1) }
-func (t *itemTask) Run(func(error))          { t.Fail(errors.New("cluster: a node's task cannot run in the node")) }
+func (t *itemTask) Run(func(error)) {
+	t.Fail(errors.New("cluster: a node's task cannot run in the node"))
+}
 
 func (t *itemTask) Finish(decode func(out any) error) {
 	if !t.once() {

@@ -26,7 +26,7 @@ type Pool struct {
 	inbox  string
 	check  string // the Dualpool-Check header of its tasks
 	subs   []*nats.Subscription
-	local  *node // the local node, or nil
+	local  *node          // the local node, or nil
 	bg     sync.WaitGroup // its watch of lost tasks
 	dels   sync.WaitGroup // deletions of messages that will not run
 	stopBg chan struct{}

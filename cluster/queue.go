@@ -31,8 +31,8 @@ const (
 	subjRefuse = ".r" // a node refuses a task: uvarint id, then what the node runs
 )
 
-func streamName(pool string) string   { return "DUALPOOL_" + pool }
-func taskSubject(pool string) string  { return "dualpool." + pool + ".tasks" }
+func streamName(pool string) string  { return "DUALPOOL_" + pool }
+func taskSubject(pool string) string { return "dualpool." + pool + ".tasks" }
 func nodeSubject(pool, id string) string {
 	return "dualpool." + pool + ".node." + id
 }
