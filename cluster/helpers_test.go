@@ -3,11 +3,15 @@ package cluster_test
 import (
 	"context"
 	"os"
+	"path/filepath"
 	"strconv"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/dualpool/dualpool/cluster"
+	"github.com/dualpool/dualpool/internal/proctest"
 	"github.com/dualpool/dualpool/executor"
 )
 
@@ -53,4 +57,19 @@ func poolName(t testing.TB) string {
 		n = n[:40]
 	}
 	return string(n) + "-" + strconv.FormatInt(time.Now().UnixNano()%1e9, 36)
+}
+
+// waitFile waits for dir/name to exist.
+func waitFile(t testing.TB, dir, name string) {
+	t.Helper()
+	proctest.Eventually(t, time.Minute, func() bool {
+		_, err := os.Stat(filepath.Join(dir, name))
+		return err == nil
+	}, name+" to appear")
+}
+
+// release lets the gate task name return.
+func release(t testing.TB, dir, name string) {
+	t.Helper()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name+".go"), nil, 0o644))
 }

@@ -71,7 +71,7 @@ func startNode(url string, cfg config) (*node, error) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if _, n.cons, err = setUp(ctx, js, &cfg); err != nil {
+	if _, n.cons, err = setUp(ctx, js, &cfg, false); err != nil {
 		n.nc.Close()
 		return nil, err
 	}

@@ -78,7 +78,7 @@ func (p *Pool) start() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if p.stream, _, err = setUp(ctx, p.js, &p.cfg); err != nil {
+	if p.stream, _, err = setUp(ctx, p.js, &p.cfg, true); err != nil {
 		return err
 	}
 	p.inbox = p.nc.NewInbox()

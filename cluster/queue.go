@@ -43,8 +43,16 @@ func checkValue(codec ipc.Codec) string {
 	return "v" + strconv.Itoa(ipc.Version) + " " + codec.Name() + " " + wire.RegistryHash()
 }
 
-// setUp creates the pool's stream and consumer, or updates them to cfg.
-func setUp(ctx context.Context, js jetstream.JetStream, cfg *config) (jetstream.Stream, jetstream.Consumer, error) {
+// setUp creates the pool's stream and consumer, or updates them to cfg when update is
+// set (a client's options win; a node takes them as it finds them).
+func setUp(ctx context.Context, js jetstream.JetStream, cfg *config, update bool) (jetstream.Stream, jetstream.Consumer, error) {
+	if !update {
+		if s, err := js.Stream(ctx, streamName(cfg.name)); err == nil {
+			if c, err := s.Consumer(ctx, consumerName); err == nil {
+				return s, c, nil
+			}
+		}
+	}
 	s, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name:       streamName(cfg.name),
 		Subjects:   []string{taskSubject(cfg.name)},
