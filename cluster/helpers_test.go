@@ -11,8 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dualpool/dualpool/cluster"
-	"github.com/dualpool/dualpool/internal/proctest"
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/proctest"
 )
 
 // externalURL is the URL of a server to run the suite against as well, from

@@ -46,11 +46,19 @@ func (p *Pool) deleteMsg(e *entry) {
 		defer p.dels.Done()
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		select {
-		case ack := <-e.pub.Ok():
-			p.stream.DeleteMsg(ctx, ack.Sequence) // gone already when a node took it
-		case <-e.pub.Err():
-		case <-ctx.Done():
+		p.mu.Lock()
+		seq, pub := e.sequenceLocked(), e.pub
+		p.mu.Unlock()
+		if seq == 0 && pub != nil {
+			select {
+			case ack := <-pub.Ok():
+				seq = ack.Sequence
+			case <-pub.Err():
+			case <-ctx.Done():
+			}
+		}
+		if seq != 0 {
+			p.stream.DeleteMsg(ctx, seq) // gone already when a node took it
 		}
 	}()
 }
@@ -73,12 +81,8 @@ func (p *Pool) onMaxDeliveries(m *nats.Msg) {
 	p.mu.Lock()
 	var found *entry
 	for _, e := range p.tasks {
-		select {
-		case ack := <-e.pub.Ok():
-			if ack.Sequence == adv.StreamSeq {
-				found = e
-			}
-		default:
+		if e.sequenceLocked() == adv.StreamSeq {
+			found = e
 		}
 	}
 	p.mu.Unlock()

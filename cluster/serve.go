@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"strconv"
 	"syscall"
 
 	"github.com/dualpool/dualpool/procpool"
@@ -16,15 +17,16 @@ func defaultWorkers() int { return runtime.NumCPU() }
 // The environment that makes a process started by a program (a test, a supervisor) a
 // node: the server's URL, and the pool's name.
 const (
-	envNodeURL  = "DUALPOOL_CLUSTER_NODE"
-	envNodeName = "DUALPOOL_CLUSTER_POOL"
+	envNodeURL     = "DUALPOOL_CLUSTER_NODE"
+	envNodeName    = "DUALPOOL_CLUSTER_POOL"
+	envNodeWorkers = "DUALPOOL_CLUSTER_WORKERS"
 )
 
 // ServeIfWorker serves when this process was started as one of the cluster's processes,
 // and returns at once otherwise: call it first thing in main, and in TestMain. A worker
 // process of a node's procpool serves its tasks (procpool.ServeIfWorker); a process whose
-// environment has DUALPOOL_CLUSTER_NODE=url (and optionally DUALPOOL_CLUSTER_POOL=name)
-// serves as a node of that server until SIGINT or SIGTERM. Either way it then exits the
+// environment has DUALPOOL_CLUSTER_NODE=url (and optionally DUALPOOL_CLUSTER_POOL=name
+// and DUALPOOL_CLUSTER_WORKERS=n) serves as a node of that server until SIGINT or SIGTERM. Either way it then exits the
 // process, so nothing after the call runs there.
 func ServeIfWorker() {
 	procpool.ServeIfWorker()
@@ -36,8 +38,12 @@ func ServeIfWorker() {
 	if name := os.Getenv(envNodeName); name != "" {
 		opts = append(opts, WithName(name))
 	}
-	os.Unsetenv(envNodeURL)
-	os.Unsetenv(envNodeName)
+	if n, err := strconv.Atoi(os.Getenv(envNodeWorkers)); err == nil {
+		opts = append(opts, WithLocalWorkers(n))
+	}
+	for _, k := range []string{envNodeURL, envNodeName, envNodeWorkers} {
+		os.Unsetenv(k)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := Serve(ctx, url, opts...); err != nil {

@@ -20,12 +20,26 @@ type entry struct {
 	id       uint64
 	t        backend.Task
 	chunk    backend.Chunk // t as a chunk, or nil
-	pub      jetstream.PubAckFuture
+	pub      jetstream.PubAckFuture // set under the pool's lock
+	seq      uint64                 // its stream sequence, once known
 	watch    func() bool // stops the watch of t's ctx
 	started  bool        // a node asked, and t is Running
 	node     string      // the node that asked last
 	attempts int         // how many nodes asked
 	seen     time.Time   // the last sign of life of its node
+}
+
+// sequenceLocked returns the stream sequence of e's message, 0 while the server has not
+// acknowledged it.
+func (e *entry) sequenceLocked() uint64 {
+	if e.seq == 0 && e.pub != nil {
+		select {
+		case ack := <-e.pub.Ok():
+			e.seq = ack.Sequence
+		default:
+		}
+	}
+	return e.seq
 }
 
 func (e *entry) size() int {
@@ -75,10 +89,14 @@ func (p *Pool) execute(t backend.Task, c backend.Chunk) error {
 	p.tasks[e.id] = e
 	p.mu.Unlock()
 	msg := p.message(e.id, t, c, in)
-	if e.pub, err = p.js.PublishMsgAsync(msg, jetstream.WithMsgID(p.inbox+"."+strconv.FormatUint(e.id, 10))); err != nil {
+	pub, err := p.js.PublishMsgAsync(msg, jetstream.WithMsgID(p.inbox+"."+strconv.FormatUint(e.id, 10)))
+	if err != nil {
 		p.fail(e.id, fmt.Errorf("cluster: publishing the task: %w", err))
 		return nil
 	}
+	p.mu.Lock()
+	e.pub = pub
+	p.mu.Unlock()
 	ctx := t.Context()
 	if ctx.Done() != nil {
 		w := context.AfterFunc(ctx, func() { p.ctxEnded(e) })

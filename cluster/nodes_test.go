@@ -1,0 +1,257 @@
+package cluster_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dualpool/dualpool/cluster"
+	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/proctest"
+	"github.com/dualpool/dualpool/internal/workloads"
+	"github.com/dualpool/dualpool/procpool"
+)
+
+// serverURL is a server for a test whose nodes run in processes of their own: the
+// external one of DUALPOOL_NATS_URL, or one started in the test process.
+func serverURL(t testing.TB) string {
+	t.Helper()
+	if u := externalURL(); u != "" {
+		return u
+	}
+	srv, err := server.NewServer(&server.Options{Host: "127.0.0.1", Port: server.RANDOM_PORT,
+		JetStream: true, StoreDir: t.TempDir(), NoSigs: true, NoLog: true})
+	require.NoError(t, err)
+	srv.Start()
+	require.True(t, srv.ReadyForConnections(10*time.Second))
+	t.Cleanup(func() { srv.Shutdown(); srv.WaitForShutdown() })
+	return srv.ClientURL()
+}
+
+// nodeProc is a node in a process of its own: this test binary re-executed.
+type nodeProc struct {
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+// startNode starts a node of pool name at url with one worker; env is added to its
+// environment. It is stopped at the end of the test.
+func startNode(t testing.TB, url, name string, env ...string) *nodeProc {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "DUALPOOL_CLUSTER_NODE="+url, "DUALPOOL_CLUSTER_POOL="+name, "DUALPOOL_CLUSTER_WORKERS=1")
+	cmd.Env = append(cmd.Env, env...)
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	require.NoError(t, cmd.Start())
+	n := &nodeProc{cmd: cmd, done: make(chan struct{})}
+	go func() { cmd.Wait(); close(n.done) }()
+	t.Cleanup(func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-n.done:
+		case <-time.After(time.Minute):
+			cmd.Process.Kill()
+			<-n.done
+		}
+	})
+	return n
+}
+
+func (n *nodeProc) kill(t testing.TB) {
+	t.Helper()
+	require.NoError(t, n.cmd.Process.Kill())
+	<-n.done
+}
+
+// client makes a pool with no workers of its own on url, closed at the test's end.
+func client(t testing.TB, url, name string, opts ...cluster.Option) *cluster.Pool {
+	t.Helper()
+	p, err := cluster.New(append([]cluster.Option{cluster.WithURL(url), cluster.WithName(name)}, opts...)...)
+	require.NoError(t, err)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		assert.NoError(t, p.Shutdown(ctx))
+	})
+	return p
+}
+
+// runs returns the node pids that ran gate task name, one a run.
+func runs(t testing.TB, dir, name string) []string {
+	b, err := os.ReadFile(filepath.Join(dir, name+".runs"))
+	if os.IsNotExist(err) {
+		return nil
+	}
+	require.NoError(t, err)
+	return strings.Fields(string(b))
+}
+
+func TestTwoNodesInProcessesOfTheirOwn(t *testing.T) {
+	url, name := serverURL(t), poolName(t)
+	p := client(t, url, name)
+	a, b := startNode(t, url, name), startNode(t, url, name)
+	ctx := context.Background()
+	seen := map[int]bool{}
+	for len(seen) < 2 {
+		var futs []*executor.Future[int]
+		for range 4 {
+			f, err := executor.Submit(ctx, p, nodePID, 50*time.Millisecond)
+			require.NoError(t, err)
+			futs = append(futs, f)
+		}
+		for _, f := range futs {
+			pid, err := f.Result(ctx)
+			require.NoError(t, err)
+			seen[pid] = true
+		}
+	}
+	assert.Equal(t, map[int]bool{a.cmd.Process.Pid: true, b.cmd.Process.Pid: true}, seen)
+	s := p.Stats()
+	require.Len(t, s.PerWorker, 2)
+	var total uint64
+	for _, w := range s.PerWorker {
+		assert.True(t, seen[w.PID], "Stats names node %d", w.PID)
+		assert.NotEmpty(t, w.Host)
+		total += w.TasksDone
+	}
+	assert.Equal(t, s.Completed, total)
+}
+
+func TestNodeKilledMidTask(t *testing.T) {
+	url, name := serverURL(t), poolName(t)
+	p := client(t, url, name, cluster.WithAckWait(time.Second))
+	nodes := map[int]*nodeProc{}
+	for range 2 {
+		n := startNode(t, url, name)
+		nodes[n.cmd.Process.Pid] = n
+	}
+	dir := t.TempDir()
+	f, err := executor.Submit(context.Background(), p, gate, GateArgs{dir, "t"})
+	require.NoError(t, err)
+	waitFile(t, dir, "t.started")
+	first, err := strconv.Atoi(runs(t, dir, "t")[0])
+	require.NoError(t, err)
+	release(t, dir, "t")
+	nodes[first].kill(t)
+	pid, err := f.Result(context.Background())
+	require.NoError(t, err)
+	assert.NotEqual(t, first, pid, "the task completed on the killed node")
+	assert.Len(t, runs(t, dir, "t"), 2)
+}
+
+func TestNodeKilledAndNoneLeft(t *testing.T) {
+	url, name := serverURL(t), poolName(t)
+	p := client(t, url, name, cluster.WithAckWait(200*time.Millisecond), cluster.WithMaxAttempts(1))
+	n := startNode(t, url, name)
+	dir := t.TempDir()
+	f, err := executor.Submit(context.Background(), p, gate, GateArgs{dir, "t"})
+	require.NoError(t, err)
+	waitFile(t, dir, "t.started")
+	n.kill(t)
+	_, err = f.Result(context.Background())
+	assert.ErrorIs(t, err, executor.ErrWorkerLost)
+	assert.Contains(t, err.Error(), "1 node(s)")
+}
+
+func TestLongTaskUnderShortAckWaitRunsOnce(t *testing.T) {
+	url, name := serverURL(t), poolName(t)
+	p := client(t, url, name, cluster.WithAckWait(200*time.Millisecond))
+	startNode(t, url, name)
+	startNode(t, url, name)
+	dir := t.TempDir()
+	f, err := executor.Submit(context.Background(), p, gate, GateArgs{dir, "long"})
+	require.NoError(t, err)
+	waitFile(t, dir, "long.started")
+	time.Sleep(time.Second) // the subject: five AckWaits go by while the task runs
+	release(t, dir, "long")
+	_, err = f.Result(context.Background())
+	require.NoError(t, err)
+	assert.Len(t, runs(t, dir, "long"), 1, "a long task was run again")
+}
+
+func TestDeadlineReachesTheNode(t *testing.T) {
+	p := newPool(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Hour)
+	defer cancel()
+	left, err := submitWait(ctx, p, deadlineLeft, 0)
+	require.NoError(t, err)
+	assert.True(t, left > 50*time.Minute && left <= time.Hour, "the task's ctx had %v left; want about an hour", left)
+}
+
+func TestCancelledQueuedTaskNeverRuns(t *testing.T) {
+	p := newPool(t, cluster.WithLocalWorkers(1))
+	dir := t.TempDir()
+	busy, err := executor.Submit(context.Background(), p, gate, GateArgs{dir, "busy"})
+	require.NoError(t, err)
+	waitFile(t, dir, "busy.started")
+	queued, err := executor.Submit(context.Background(), p, gate, GateArgs{dir, "queued"})
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	viaCtx, err := executor.Submit(ctx, p, gate, GateArgs{dir, "ctx"})
+	require.NoError(t, err)
+	assert.True(t, queued.Cancel(), "Cancel of a queued task")
+	cancel()
+	_, err = viaCtx.Result(context.Background())
+	assert.ErrorIs(t, err, executor.ErrCancelled)
+	release(t, dir, "busy")
+	release(t, dir, "queued")
+	release(t, dir, "ctx")
+	_, err = busy.Result(context.Background())
+	require.NoError(t, err)
+	v, err := submitWait(context.Background(), p, workloads.Square, 3) // after the cancelled ones in the queue
+	require.NoError(t, err)
+	assert.Equal(t, 9, v)
+	assert.Nil(t, runs(t, dir, "queued"), "a cancelled queued task ran")
+	assert.Nil(t, runs(t, dir, "ctx"), "a queued task whose ctx ended ran")
+}
+
+func TestHungTaskIsKilled(t *testing.T) {
+	p := newPool(t, cluster.WithPoolOptions(procpool.WithKillGrace(100*time.Millisecond)))
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	f, err := executor.Submit(ctx, p, workloads.Hang, 0)
+	require.NoError(t, err)
+	_, err = f.Result(context.Background())
+	var ke *executor.KilledError
+	require.ErrorAs(t, err, &ke)
+	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, time.Since(start), 30*time.Second)
+}
+
+func TestVersionRefusal(t *testing.T) {
+	url, name := serverURL(t), poolName(t)
+	p := client(t, url, name)
+	startNode(t, url, name, "CLUSTER_TEST_OTHER_CODE=1")
+	_, err := submitWait(context.Background(), p, workloads.Square, 2)
+	var ve *cluster.VersionError
+	require.ErrorAs(t, err, &ve)
+	assert.ErrorIs(t, err, cluster.ErrVersionMismatch)
+	assert.NotEqual(t, ve.Want, ve.Got)
+}
+
+func TestCloseLeavesNothing(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	p, err := cluster.New(cluster.WithLocalWorkers(2))
+	require.NoError(t, err)
+	v, err := submitWait(context.Background(), p, workloads.Square, 6)
+	require.NoError(t, err)
+	assert.Equal(t, 36, v)
+	entries, _ := os.ReadDir(tmp)
+	assert.NotEmpty(t, entries, "the embedded server's store")
+	require.NoError(t, p.Close())
+	entries, _ = os.ReadDir(tmp)
+	assert.Empty(t, entries, "left in the temporary directory")
+	proctest.RequireNoChildren(t)
+}
