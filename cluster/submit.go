@@ -19,14 +19,14 @@ import (
 type entry struct {
 	id       uint64
 	t        backend.Task
-	chunk    backend.Chunk // t as a chunk, or nil
+	chunk    backend.Chunk          // t as a chunk, or nil
 	pub      jetstream.PubAckFuture // set under the pool's lock
 	seq      uint64                 // its stream sequence, once known
-	watch    func() bool // stops the watch of t's ctx
-	started  bool        // a node asked, and t is Running
-	node     string      // the node that asked last
-	attempts int         // how many nodes asked
-	seen     time.Time   // the last sign of life of its node
+	watch    func() bool            // stops the watch of t's ctx
+	started  bool                   // a node asked, and t is Running
+	node     string                 // the node that asked last
+	attempts int                    // how many nodes asked
+	seen     time.Time              // the last sign of life of its node
 }
 
 // sequenceLocked returns the stream sequence of e's message, 0 while the server has not
