@@ -29,6 +29,7 @@ type config struct {
 	codec        ipc.Codec
 	logger       *slog.Logger
 	drainTimeout time.Duration
+	inMemory     bool // the queue in memory: the embedded server's store dies with it anyway
 	errs         []error
 }
 

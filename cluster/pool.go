@@ -62,6 +62,7 @@ func New(opts ...Option) (*Pool, error) {
 			return nil, err
 		}
 		p.url = p.server.url()
+		p.cfg.inMemory = true
 	}
 	if err := p.start(); err != nil {
 		p.stop()

@@ -53,11 +53,15 @@ func setUp(ctx context.Context, js jetstream.JetStream, cfg *config, update bool
 			}
 		}
 	}
+	storage := jetstream.FileStorage
+	if cfg.inMemory {
+		storage = jetstream.MemoryStorage
+	}
 	s, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
 		Name:       streamName(cfg.name),
 		Subjects:   []string{taskSubject(cfg.name)},
 		Retention:  jetstream.WorkQueuePolicy,
-		Storage:    jetstream.FileStorage,
+		Storage:    storage,
 		Duplicates: 2 * time.Minute,
 	})
 	if err != nil {
