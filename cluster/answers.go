@@ -9,6 +9,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/goid"
 	"github.com/dualpool/dualpool/ipc"
 )
 
@@ -21,20 +22,43 @@ func (p *Pool) listen() error {
 	}{
 		{subjAnswer, p.onAnswer}, {subjAsk, p.onAsk}, {subjAlive, p.onAlive}, {subjRefuse, p.onRefuse},
 	}
-	for _, h := range handlers {
-		s, err := p.nc.Subscribe(p.inbox+h.suffix, h.fn)
+	for i, h := range handlers {
+		s, err := p.nc.Subscribe(p.inbox+h.suffix, p.noted(i, h.fn))
 		if err != nil {
 			return fmt.Errorf("cluster: subscribing to the pool's inbox: %w", err)
 		}
 		s.SetPendingLimits(-1, -1)
 		p.subs = append(p.subs, s)
 	}
-	s, err := p.nc.Subscribe(maxDeliveriesSubject(p.cfg.name), p.onMaxDeliveries)
+	s, err := p.nc.Subscribe(maxDeliveriesSubject(p.cfg.name), p.noted(len(handlers), p.onMaxDeliveries))
 	if err != nil {
 		return fmt.Errorf("cluster: subscribing to the server's advisories: %w", err)
 	}
 	p.subs = append(p.subs, s)
 	return p.nc.Flush()
+}
+
+// noted wraps the handler of subscription i so that it notes its goroutine, once.
+func (p *Pool) noted(i int, fn nats.MsgHandler) nats.MsgHandler {
+	return func(m *nats.Msg) {
+		if p.gids[i].Load() == 0 {
+			p.gids[i].Store(goid.Current())
+		}
+		fn(m)
+	}
+}
+
+// onOwnGoroutine reports whether the caller runs on one of the goroutines that resolve
+// the pool's tasks, in a done callback: there Shutdown cannot wait for answers that only
+// this goroutine would handle.
+func (p *Pool) onOwnGoroutine() bool {
+	id := goid.Current()
+	for i := range p.gids {
+		if p.gids[i].Load() == id {
+			return true
+		}
+	}
+	return false
 }
 
 // take takes task id out of the table, if it is there, for its caller to resolve it.

@@ -70,3 +70,6 @@ var squareOrGoexit = executor.Register("cluster_test.squareOrGoexit", func(_ con
 type hidden struct{ n int }
 
 var notPortable = executor.Register("cluster_test.notPortable", func(_ context.Context, h hidden) (int, error) { return h.n, nil })
+
+// byteLen returns the length of its argument.
+var byteLen = executor.Register("cluster_test.byteLen", func(_ context.Context, b []byte) (int, error) { return len(b), nil })

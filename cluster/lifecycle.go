@@ -11,6 +11,7 @@ import (
 
 	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/goid"
 	"github.com/dualpool/dualpool/ipc"
 )
 
@@ -97,6 +98,7 @@ func (p *Pool) onMaxDeliveries(m *nats.Msg) {
 // node whose node has given no sign of life for two AckWaits fails with ErrWorkerLost.
 func (p *Pool) watchLost() {
 	defer p.bg.Done()
+	p.gids[len(p.gids)-1].Store(goid.Current())
 	every := max(p.cfg.ackWait/3, 50*time.Millisecond)
 	t := time.NewTicker(every)
 	defer t.Stop()
@@ -141,15 +143,32 @@ func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) er
 	}
 	p.mu.Unlock()
 	p.cancelQueued(queued, executor.ErrShutdown)
-	var err error
-	select {
-	case <-p.drained:
-	case <-ctx.Done():
-		err = fmt.Errorf("cluster: shutdown: %w", ctx.Err())
-		p.abandon(ctx.Err())
+	if p.onOwnGoroutine() {
+		// In a done callback: the answers still awaited come through this goroutine,
+		// once the callback returns. The pool finishes shutting down meanwhile.
+		p.dels.Add(1)
+		go func() {
+			defer p.dels.Done()
+			p.awaitDrained(ctx)
+			go p.teardown.Do(p.stop) // stop waits for dels
+		}()
+		return nil
 	}
+	err := p.awaitDrained(ctx)
 	p.teardown.Do(p.stop)
 	return err
+}
+
+// awaitDrained waits until every task taken is resolved, or ctx ends: then the ones left
+// are cancelled or failed, and ctx's error is returned.
+func (p *Pool) awaitDrained(ctx context.Context) error {
+	select {
+	case <-p.drained:
+		return nil
+	case <-ctx.Done():
+		p.abandon(ctx.Err())
+		return fmt.Errorf("cluster: shutdown: %w", ctx.Err())
+	}
 }
 
 // cancelQueued cancels the tasks of es that have not started.

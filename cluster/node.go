@@ -14,6 +14,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nats-io/nuid"
 
+	"github.com/dualpool/dualpool/executor"
 	"github.com/dualpool/dualpool/ipc"
 	"github.com/dualpool/dualpool/procpool"
 )
@@ -163,8 +164,22 @@ func (n *node) handle(msg jetstream.Msg) {
 		msg.Term() // cancelled, answered already, or its client is gone
 		return
 	}
-	n.publish(reply+subjAnswer, n.run(msg, reply, t, count), nil)
+	answer, ok := n.run(msg, reply, t, count)
+	if !ok { // the node is stopping: another node takes the task
+		msg.Nak()
+		return
+	}
+	n.publish(reply+subjAnswer, n.fit(t.ID, answer), nil)
 	msg.Ack()
+}
+
+// fit returns answer, or a Failure saying that it is over the server's maximum payload.
+func (n *node) fit(id uint64, answer []byte) []byte {
+	if limit := n.nc.MaxPayload(); int64(len(answer)+len(n.ident)+msgOverhead) > limit {
+		err := fmt.Errorf("cluster: the answer of %d bytes is over the server's maximum payload of %d bytes", len(answer), limit)
+		return ipc.AppendFailure(nil, wireError(id, err, n.cfg.codec))
+	}
+	return answer
 }
 
 func decodeTaskFrame(data []byte) (t ipc.Task, count int, err error) {
@@ -183,8 +198,9 @@ func decodeTaskFrame(data []byte) (t ipc.Task, count int, err error) {
 }
 
 // run runs task t of the client at reply in the process pool, keeping msg from being
-// given to another node meanwhile, and returns the answer's frame.
-func (n *node) run(msg jetstream.Msg, reply string, t ipc.Task, count int) []byte {
+// given to another node meanwhile, and returns the answer's frame; false when the
+// process pool is shut down (the node is stopping) and did not take the task.
+func (n *node) run(msg jetstream.Msg, reply string, t ipc.Task, count int) ([]byte, bool) {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
 	if t.Deadline != 0 {
@@ -205,18 +221,21 @@ func (n *node) run(msg jetstream.Msg, reply string, t ipc.Task, count int) []byt
 	defer stopBeat()
 	nt, err := newNodeTask(ctx, t, count, n.cfg.codec)
 	if err != nil {
-		return ipc.AppendFailure(nil, codecFailure(t.ID, err, n.cfg.codec))
+		return ipc.AppendFailure(nil, codecFailure(t.ID, err, n.cfg.codec)), true
 	}
 	if count > 0 {
 		err = n.pool.ExecuteChunk(ctx, nt)
 	} else {
 		err = n.pool.Execute(ctx, nt)
 	}
-	if err != nil {
-		return ipc.AppendFailure(nil, wireError(t.ID, err, n.cfg.codec))
+	switch {
+	case errors.Is(err, executor.ErrShutdown):
+		return nil, false
+	case err != nil:
+		return ipc.AppendFailure(nil, wireError(t.ID, err, n.cfg.codec)), true
 	}
 	<-nt.done
-	return nt.answer
+	return nt.answer, true
 }
 
 // heartbeat tells the server and the client, every third of AckWait, that the task

@@ -30,6 +30,7 @@ type Pool struct {
 	bg     sync.WaitGroup // its watch of lost tasks
 	dels   sync.WaitGroup // deletions of messages that will not run
 	stopBg chan struct{}
+	gids   [6]atomic.Uint64 // the goroutines that resolve tasks: 5 subscriptions and watchLost
 
 	mu       sync.Mutex
 	tasks    map[uint64]*entry
