@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/ipc"
 	"github.com/dualpool/dualpool/procpool"
 )
 
@@ -86,4 +87,13 @@ func ExampleCheck() {
 	// Output:
 	// <nil>
 	// procpool: type does not cross a process unchanged: procpool_test.secret: its argument: type procpool_test.withSecret has unexported field secret, which a worker process never sees: export it
+}
+
+// CheckRegistered is Check by name, for a backend that has only the name of a task.
+func ExampleCheckRegistered() {
+	fmt.Println(procpool.CheckRegistered(takesSecret.Name(), ipc.Binary) != nil)
+	fmt.Println(procpool.CheckRegistered("no such function", ipc.Binary))
+	// Output:
+	// true
+	// <nil>
 }
