@@ -42,9 +42,7 @@ func (p *Pool) ctxEnded(e *entry) {
 // deleteMsg deletes the message of a task that will not run, once the server has
 // acknowledged it.
 func (p *Pool) deleteMsg(e *entry) {
-	p.dels.Add(1)
-	go func() {
-		defer p.dels.Done()
+	p.goDel(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		p.mu.Lock()
@@ -61,6 +59,20 @@ func (p *Pool) deleteMsg(e *entry) {
 		if seq != 0 {
 			p.stream.DeleteMsg(ctx, seq) // gone already when a node took it
 		}
+	})
+}
+
+// goDel runs fn in a goroutine that stop waits for, unless the pool is stopping.
+func (p *Pool) goDel(fn func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.stopping {
+		return
+	}
+	p.dels.Add(1)
+	go func() {
+		defer p.dels.Done()
+		fn()
 	}()
 }
 
@@ -146,12 +158,10 @@ func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) er
 	if p.onOwnGoroutine() {
 		// In a done callback: the answers still awaited come through this goroutine,
 		// once the callback returns. The pool finishes shutting down meanwhile.
-		p.dels.Add(1)
-		go func() {
-			defer p.dels.Done()
+		p.goDel(func() {
 			p.awaitDrained(ctx)
-			go p.teardown.Do(p.stop) // stop waits for dels
-		}()
+			go p.teardown.Do(p.stop) // stop waits for this goroutine
+		})
 		return nil
 	}
 	err := p.awaitDrained(ctx)

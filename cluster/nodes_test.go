@@ -255,3 +255,17 @@ func TestCloseLeavesNothing(t *testing.T) {
 	assert.Empty(t, entries, "left in the temporary directory")
 	proctest.RequireNoChildren(t)
 }
+
+func TestCancelReachesARunningTask(t *testing.T) {
+	p := newPool(t)
+	dir := t.TempDir()
+	ctx, cancel := context.WithCancel(context.Background())
+	f, err := executor.Submit(ctx, p, gate, GateArgs{dir, "run"})
+	require.NoError(t, err)
+	waitFile(t, dir, "run.started")
+	cancel()
+	_, err = f.Result(context.Background())
+	assert.ErrorIs(t, err, context.Canceled, "the task's ctx on the node was cancelled: gate returns its error")
+	assert.NotErrorIs(t, err, executor.ErrCancelled, "it had started")
+	assert.Len(t, runs(t, dir, "run"), 1)
+}

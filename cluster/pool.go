@@ -36,8 +36,10 @@ type Pool struct {
 	tasks    map[uint64]*entry
 	nextID   uint64
 	closed   bool
+	stopping bool          // stop has begun: no more deletions
 	drained  chan struct{} // closed once closed and no task is left
 	nodes    map[string]*executor.WorkerStats
+	checked  map[string]error // what admit found of each function submitted
 	teardown sync.Once
 
 	submitted, completed, failed, cancelled atomic.Uint64
@@ -56,7 +58,7 @@ func New(opts ...Option) (*Pool, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Pool{cfg: cfg, url: cfg.url, tasks: map[uint64]*entry{}, nodes: map[string]*executor.WorkerStats{},
+	p := &Pool{cfg: cfg, url: cfg.url, tasks: map[uint64]*entry{}, nodes: map[string]*executor.WorkerStats{}, checked: map[string]error{},
 		drained: make(chan struct{}), stopBg: make(chan struct{})}
 	if p.url == "" {
 		if p.server, err = startEmbedded(); err != nil {
@@ -127,6 +129,9 @@ func (p *Pool) Stats() executor.Stats {
 
 // stop closes what start opened, in reverse order.
 func (p *Pool) stop() {
+	p.mu.Lock()
+	p.stopping = true
+	p.mu.Unlock()
 	p.dels.Wait()
 	close(p.stopBg)
 	if p.local != nil {

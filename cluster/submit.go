@@ -116,9 +116,13 @@ func sizeOf(c backend.Chunk) int {
 
 // oneByOne executes the calls of c as tasks of their own.
 func (p *Pool) oneByOne(c backend.Chunk) error {
-	for i, t := range c.Items() {
+	items := c.Items()
+	for i, t := range items {
 		if err := p.execute(t, nil); err != nil {
-			for _, rest := range c.Items()[i:] {
+			if i == 0 {
+				return err // none was taken
+			}
+			for _, rest := range items[i:] {
 				rest.Fail(err)
 			}
 			return nil
@@ -131,17 +135,24 @@ func (p *Pool) oneByOne(c backend.Chunk) error {
 func (p *Pool) admit(name string) error {
 	p.mu.Lock()
 	closed := p.closed
+	err, checked := p.checked[name]
 	p.mu.Unlock()
 	switch {
 	case closed:
 		return executor.ErrShutdown
+	case checked:
+		return err
 	case name == "":
 		return fmt.Errorf("%w: a closure cannot run on a node; register the function with executor.Register", executor.ErrUnknownFunc)
 	}
 	if _, ok := backend.Lookup(name); !ok {
 		return fmt.Errorf("%w: %q is not registered in this program", executor.ErrUnknownFunc, name)
 	}
-	return procpool.CheckRegistered(name, p.cfg.codec)
+	err = procpool.CheckRegistered(name, p.cfg.codec)
+	p.mu.Lock()
+	p.checked[name] = err // registrations are made at start-up: the answer stays
+	p.mu.Unlock()
+	return err
 }
 
 // encode encodes t's argument (a chunk's arguments as one slice) and checks that its
