@@ -149,10 +149,21 @@ func TestErrorsAsOnAGoroutinePool(t *testing.T) {
 	require.NoError(t, err)
 	defer tp.Close()
 	ctx := context.Background()
-	for _, kind := range workloads.ErrorKinds {
+	mapped := func(ex executor.Executor) (errs []error) {
+		for _, err := range executor.Map(ctx, ex, workloads.FailWith, slices.Values(workloads.ErrorKinds), executor.Chunk(3)) {
+			errs = append(errs, err)
+		}
+		return errs
+	}
+	wantMap, gotMap := mapped(tp), mapped(p)
+	for i, kind := range workloads.ErrorKinds {
 		_, want := submitWait(ctx, tp, workloads.FailWith, kind)
 		_, got := submitWait(ctx, p, workloads.FailWith, kind)
 		proctest.SameError(t, kind, "Submit", want, got)
+		proctest.SameError(t, kind, "Map", wantMap[i], gotMap[i])
+		if kind == "sentinel" {
+			assert.Same(t, workloads.ErrGone, got, "a registered sentinel arrives as itself")
+		}
 	}
 	_, err = submitWait(ctx, p, workloads.Panic, "boom")
 	var pe *executor.PanicError

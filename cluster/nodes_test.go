@@ -269,3 +269,24 @@ func TestCancelReachesARunningTask(t *testing.T) {
 	assert.NotErrorIs(t, err, executor.ErrCancelled, "it had started")
 	assert.Len(t, runs(t, dir, "run"), 1)
 }
+
+func TestADeadClientsQueuedTasksAreDroppedUnrun(t *testing.T) {
+	url, name := serverURL(t), poolName(t)
+	startNode(t, url, name) // one worker: the orphan waits behind busy
+	dir := t.TempDir()
+	c := exec.Command(os.Args[0], "-test.run=^$")
+	c.Env = append(os.Environ(), "CLUSTER_TEST_CLIENT="+url+" "+name+" "+dir)
+	c.Stdout, c.Stderr = os.Stdout, os.Stderr
+	require.NoError(t, c.Start())
+	waitFile(t, dir, "submitted")
+	require.NoError(t, c.Process.Kill())
+	c.Wait()
+	release(t, dir, "busy")
+	release(t, dir, "orphan")
+	release(t, dir, "after")
+	p := client(t, url, name)
+	_, err := submitWait(context.Background(), p, gate, GateArgs{dir, "after"}) // queued after the orphan
+	require.NoError(t, err)
+	assert.Len(t, runs(t, dir, "busy"), 1)
+	assert.Nil(t, runs(t, dir, "orphan"), "a task of a dead client ran")
+}
