@@ -4,10 +4,14 @@ import (
 	"context"
 	"slices"
 	"testing"
+	"time"
 
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dualpool/dualpool/cluster"
 	"github.com/dualpool/dualpool/executor"
 	"github.com/dualpool/dualpool/internal/workloads"
 )
@@ -68,4 +72,20 @@ func TestCloseFromADoneCallback(t *testing.T) {
 	_, err = held.Result(ctx)
 	assert.NoError(t, err, "a task running when Close was called finishes")
 	assert.NoError(t, p.Close())
+}
+
+func TestAMessageTheServerRefusesFailsItsTask(t *testing.T) {
+	p := newPool(t, cluster.WithName("refused"))
+	nc, err := nats.Connect(p.URL())
+	require.NoError(t, err)
+	defer nc.Close()
+	js, err := jetstream.New(nc)
+	require.NoError(t, err)
+	require.NoError(t, js.DeleteStream(context.Background(), "DUALPOOL_refused"))
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err = submitWait(ctx, p, workloads.Square, 2)
+	require.Error(t, err)
+	assert.NotErrorIs(t, err, context.DeadlineExceeded, "the task waited instead of failing")
+	assert.Contains(t, err.Error(), "the server did not take the task")
 }

@@ -77,7 +77,7 @@ func New(opts ...Option) (*Pool, error) {
 // start connects, sets the queue up, listens on the pool's inbox and starts the local node.
 func (p *Pool) start() error {
 	var err error
-	if p.nc, p.js, err = connect(p.url, "dualpool client "+p.cfg.name); err != nil {
+	if p.nc, p.js, err = connect(p.url, "dualpool client "+p.cfg.name, jetstream.WithPublishAsyncErrHandler(p.onPublishError)); err != nil {
 		return err
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)

@@ -81,13 +81,13 @@ func setUp(ctx context.Context, js jetstream.JetStream, cfg *config, update bool
 	return s, c, nil
 }
 
-// connect connects to url with the options both sides use.
-func connect(url, name string) (*nats.Conn, jetstream.JetStream, error) {
+// connect connects to url with the options both sides use, and opts.
+func connect(url, name string, opts ...jetstream.JetStreamOpt) (*nats.Conn, jetstream.JetStream, error) {
 	nc, err := nats.Connect(url, nats.Name(name), nats.MaxReconnects(-1), nats.ReconnectWait(100*time.Millisecond))
 	if err != nil {
 		return nil, nil, fmt.Errorf("cluster: connecting to %s: %w", url, err)
 	}
-	js, err := jetstream.New(nc, jetstream.WithPublishAsyncMaxPending(1<<16))
+	js, err := jetstream.New(nc, append([]jetstream.JetStreamOpt{jetstream.WithPublishAsyncMaxPending(1 << 16)}, opts...)...)
 	if err != nil {
 		nc.Close()
 		return nil, nil, fmt.Errorf("cluster: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -112,6 +113,16 @@ func sizeOf(c backend.Chunk) int {
 		return c.Len()
 	}
 	return 1
+}
+
+// onPublishError fails the task whose message the server did not take.
+func (p *Pool) onPublishError(_ jetstream.JetStream, m *nats.Msg, err error) {
+	id := m.Header.Get(jetstream.MsgIDHeader)
+	n, perr := strconv.ParseUint(id[strings.LastIndexByte(id, '.')+1:], 10, 64)
+	if perr != nil {
+		return
+	}
+	p.fail(n, fmt.Errorf("cluster: the server did not take the task: %w", err))
 }
 
 // oneByOne executes the calls of c as tasks of their own.
