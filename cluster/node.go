@@ -14,7 +14,6 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/nats-io/nuid"
 
-	"github.com/dualpool/dualpool/executor"
 	"github.com/dualpool/dualpool/ipc"
 	"github.com/dualpool/dualpool/procpool"
 )
@@ -57,6 +56,7 @@ type node struct {
 	quit    context.CancelFunc
 	wg      sync.WaitGroup
 	sub     *nats.Subscription
+	ask     *asker
 
 	mu      sync.Mutex
 	running map[string]context.CancelCauseFunc // by the client's inbox and task id
@@ -82,6 +82,11 @@ func startNode(url string, cfg config) (*node, error) {
 	if n.pool, err = procpool.New(popts...); err != nil {
 		n.nc.Close()
 		return nil, fmt.Errorf("cluster: the node's process pool: %w", err)
+	}
+	if n.ask, err = newAsker(n.nc); err != nil {
+		n.pool.Close()
+		n.nc.Close()
+		return nil, fmt.Errorf("cluster: subscribing to the node's inbox: %w", err)
 	}
 	if n.sub, err = n.nc.Subscribe(nodeSubject(cfg.name, n.id), n.onCancel); err != nil {
 		n.pool.Close()
@@ -112,6 +117,7 @@ func (n *node) stop() {
 	n.pool.Shutdown(ctx) // kills what still runs; its slots then return
 	<-done
 	n.sub.Unsubscribe()
+	n.ask.sub.Unsubscribe()
 	n.nc.Close()
 }
 
@@ -155,21 +161,23 @@ func (n *node) handle(msg jetstream.Msg) {
 		msg.Term()
 		return
 	}
-	ans, err := n.nc.Request(reply+subjAsk, append(binary.AppendUvarint(nil, t.ID), n.id...), max(n.ackWait/3, time.Second))
-	switch {
+	answer := n.ask.ask(reply+subjAsk, append(binary.AppendUvarint(nil, t.ID), n.id...))
+	j := n.prepare(reply, t, count) // while the ask travels
+	defer j.release()
+	switch run, err := answer(max(n.ackWait/3, time.Second)); {
 	case errors.Is(err, nats.ErrTimeout):
 		msg.NakWithDelay(time.Second) // the client is slow to answer: later, maybe elsewhere
 		return
-	case err != nil || len(ans.Data) != 1 || ans.Data[0] != 1:
+	case err != nil || !run:
 		msg.Term() // cancelled, answered already, or its client is gone
 		return
 	}
-	answer, ok := n.run(msg, reply, t, count)
+	frame, ok := n.run(msg, j)
 	if !ok { // the node is stopping: another node takes the task
 		msg.Nak()
 		return
 	}
-	n.publish(reply+subjAnswer, n.fit(t.ID, answer), nil)
+	n.publish(reply+subjAnswer, n.fit(t.ID, frame), nil)
 	msg.Ack()
 }
 
@@ -195,70 +203,6 @@ func decodeTaskFrame(data []byte) (t ipc.Task, count int, err error) {
 		err = fmt.Errorf("a %v frame", ipc.Kind(data[4]))
 	}
 	return t, count, err
-}
-
-// run runs task t of the client at reply in the process pool, keeping msg from being
-// given to another node meanwhile, and returns the answer's frame; false when the
-// process pool is shut down (the node is stopping) and did not take the task.
-func (n *node) run(msg jetstream.Msg, reply string, t ipc.Task, count int) ([]byte, bool) {
-	ctx, cancel := context.WithCancelCause(context.Background())
-	defer cancel(nil)
-	if t.Deadline != 0 {
-		var stop context.CancelFunc
-		ctx, stop = context.WithDeadline(ctx, time.Unix(0, t.Deadline))
-		defer stop()
-	}
-	key := reply + "." + strconv.FormatUint(t.ID, 10)
-	n.mu.Lock()
-	n.running[key] = cancel
-	n.mu.Unlock()
-	defer func() {
-		n.mu.Lock()
-		delete(n.running, key)
-		n.mu.Unlock()
-	}()
-	stopBeat := n.heartbeat(msg, reply, t.ID)
-	defer stopBeat()
-	nt, err := newNodeTask(ctx, t, count, n.cfg.codec)
-	if err != nil {
-		return ipc.AppendFailure(nil, codecFailure(t.ID, err, n.cfg.codec)), true
-	}
-	if count > 0 {
-		err = n.pool.ExecuteChunk(ctx, nt)
-	} else {
-		err = n.pool.Execute(ctx, nt)
-	}
-	switch {
-	case errors.Is(err, executor.ErrShutdown):
-		return nil, false
-	case err != nil:
-		return ipc.AppendFailure(nil, wireError(t.ID, err, n.cfg.codec)), true
-	}
-	<-nt.done
-	return nt.answer, true
-}
-
-// heartbeat tells the server and the client, every third of AckWait, that the task
-// still runs, so that a long task is never given to another node for being slow.
-func (n *node) heartbeat(msg jetstream.Msg, reply string, id uint64) (stop func()) {
-	done := make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(n.ackWait / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				msg.InProgress()
-				n.publish(reply+subjAlive, binary.AppendUvarint(nil, id), nil)
-			}
-		}
-	}()
-	return func() { close(done); wg.Wait() }
 }
 
 // publish publishes data and more to subject with the node's identity in a header.
