@@ -8,6 +8,7 @@ import (
 	"os"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -57,6 +58,7 @@ type node struct {
 	wg      sync.WaitGroup
 	sub     *nats.Subscription
 	ask     *asker
+	killing atomic.Bool // past the drain timeout: the tasks still running are killed
 
 	mu      sync.Mutex
 	running map[string]context.CancelCauseFunc // by the client's inbox and task id
@@ -112,6 +114,7 @@ func (n *node) stop() {
 	case <-time.After(n.cfg.drainTimeout):
 		n.cfg.logger.Warn("cluster: node stopping with tasks still running", "timeout", n.cfg.drainTimeout)
 	}
+	n.killing.Store(true) // what is killed now goes back to the queue, for another node
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	n.pool.Shutdown(ctx) // kills what still runs; its slots then return

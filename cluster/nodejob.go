@@ -71,6 +71,9 @@ func (n *node) run(msg jetstream.Msg, j *job) ([]byte, bool) {
 		return ipc.AppendFailure(nil, wireError(j.t.ID, err, n.cfg.codec)), true
 	}
 	<-j.nt.done
+	if n.killing.Load() { // killed because the node stops: not the task's own failure
+		return nil, false
+	}
 	return j.nt.answer, true
 }
 

@@ -290,3 +290,38 @@ func TestADeadClientsQueuedTasksAreDroppedUnrun(t *testing.T) {
 	assert.Len(t, runs(t, dir, "busy"), 1)
 	assert.Nil(t, runs(t, dir, "orphan"), "a task of a dead client ran")
 }
+
+func TestAStoppingNodeDrainsThenGivesItsTaskBack(t *testing.T) {
+	url, name := serverURL(t), poolName(t)
+	p := client(t, url, name)
+	dir := t.TempDir()
+
+	// Drained: the running task finishes before Serve returns.
+	ctx, stop := context.WithCancel(context.Background())
+	served := make(chan error, 1)
+	go func() { served <- cluster.Serve(ctx, url, cluster.WithName(name), cluster.WithLocalWorkers(1)) }()
+	f, err := executor.Submit(context.Background(), p, gate, GateArgs{dir, "drained"})
+	require.NoError(t, err)
+	waitFile(t, dir, "drained.started")
+	stop()
+	release(t, dir, "drained")
+	require.NoError(t, <-served)
+	_, err = f.Result(context.Background())
+	require.NoError(t, err)
+
+	// Past the drain timeout: the task is killed there and runs on the next node.
+	ctx, stop = context.WithCancel(context.Background())
+	go func() {
+		served <- cluster.Serve(ctx, url, cluster.WithName(name), cluster.WithLocalWorkers(1), cluster.WithDrainTimeout(100*time.Millisecond))
+	}()
+	f, err = executor.Submit(context.Background(), p, gate, GateArgs{dir, "killed"})
+	require.NoError(t, err)
+	waitFile(t, dir, "killed.started")
+	stop()
+	require.NoError(t, <-served)
+	release(t, dir, "killed")
+	startNode(t, url, name)
+	_, err = f.Result(context.Background())
+	require.NoError(t, err, "the task of a node that stopped ran on the next one")
+	assert.Len(t, runs(t, dir, "killed"), 2)
+}
