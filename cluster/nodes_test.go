@@ -325,3 +325,24 @@ func TestAStoppingNodeDrainsThenGivesItsTaskBack(t *testing.T) {
 	require.NoError(t, err, "the task of a node that stopped ran on the next one")
 	assert.Len(t, runs(t, dir, "killed"), 2)
 }
+
+func TestASlowNodeDoesNotHoardWork(t *testing.T) {
+	url, name := serverURL(t), poolName(t)
+	p := client(t, url, name)
+	startNode(t, url, name)
+	startNode(t, url, name)
+	dir := t.TempDir()
+	slow, err := executor.Submit(context.Background(), p, gate, GateArgs{dir, "slow"})
+	require.NoError(t, err)
+	waitFile(t, dir, "slow.started")
+	busy, err := strconv.Atoi(runs(t, dir, "slow")[0])
+	require.NoError(t, err)
+	for range 6 { // each waits for the free node, never behind the busy one
+		pid, err := submitWait(context.Background(), p, nodePID, time.Duration(0))
+		require.NoError(t, err)
+		assert.NotEqual(t, busy, pid, "a task waited on the busy node")
+	}
+	release(t, dir, "slow")
+	_, err = slow.Result(context.Background())
+	require.NoError(t, err)
+}
