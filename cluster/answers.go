@@ -66,13 +66,15 @@ func (p *Pool) onOwnGoroutine() bool {
 func (p *Pool) take(id uint64) (*entry, bool) {
 	p.mu.Lock()
 	e, ok := p.tasks[id]
+	var watch func() bool
 	if ok {
 		delete(p.tasks, id)
+		watch = e.watch
 		p.checkDrainedLocked()
 	}
 	p.mu.Unlock()
-	if ok && e.watch != nil {
-		e.watch()
+	if watch != nil {
+		watch()
 	}
 	return e, ok
 }

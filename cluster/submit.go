@@ -95,15 +95,19 @@ func (p *Pool) execute(t backend.Task, c backend.Chunk) error {
 		p.fail(e.id, fmt.Errorf("cluster: publishing the task: %w", err))
 		return nil
 	}
+	var watch func() bool
+	if ctx := t.Context(); ctx.Done() != nil {
+		watch = context.AfterFunc(ctx, func() { p.ctxEnded(e) })
+	}
 	p.mu.Lock()
 	e.pub = pub
+	live := p.tasks[e.id] == e
+	if live {
+		e.watch = watch
+	}
 	p.mu.Unlock()
-	ctx := t.Context()
-	if ctx.Done() != nil {
-		w := context.AfterFunc(ctx, func() { p.ctxEnded(e) })
-		p.mu.Lock()
-		e.watch = w
-		p.mu.Unlock()
+	if !live && watch != nil { // answered already: nothing to watch
+		watch()
 	}
 	return nil
 }
