@@ -101,28 +101,34 @@ func BenchmarkThroughputTwoNodes(b *testing.B) {
 // a procpool's worker killed mid-task, whose task fails at once.
 func BenchmarkNodeKilled(b *testing.B) {
 	b.Run("cluster", func(b *testing.B) {
+		url, name := serverURL(b), poolName(b)
+		p := client(b, url, name, cluster.WithAckWait(time.Second))
+		nodes := map[int]*nodeProc{}
+		for range 2 {
+			n := startNode(b, url, name)
+			nodes[n.cmd.Process.Pid] = n
+		}
+		b.ResetTimer()
 		for i := range b.N {
 			b.StopTimer()
-			url, name := serverURL(b), poolName(b)+strconv.Itoa(i)
-			p := client(b, url, name, cluster.WithAckWait(time.Second))
-			nodes := map[int]*nodeProc{}
-			for range 2 {
-				n := startNode(b, url, name)
-				nodes[n.cmd.Process.Pid] = n
-			}
-			dir := b.TempDir()
-			f, err := executor.Submit(context.Background(), p, gate, GateArgs{dir, "t"})
+			dir, task := b.TempDir(), "t"+strconv.Itoa(i)
+			f, err := executor.Submit(context.Background(), p, gate, GateArgs{dir, task})
 			if err != nil {
 				b.Fatal(err)
 			}
-			waitFile(b, dir, "t.started")
-			first, _ := strconv.Atoi(runs(b, dir, "t")[0])
-			release(b, dir, "t")
+			waitFile(b, dir, task+".started")
+			first, _ := strconv.Atoi(runs(b, dir, task)[0])
+			release(b, dir, task)
 			b.StartTimer()
 			nodes[first].kill(b)
 			if _, err := f.Result(context.Background()); err != nil {
 				b.Fatal(err)
 			}
+			b.StopTimer()
+			delete(nodes, first)
+			n := startNode(b, url, name) // the next kill leaves one node too
+			nodes[n.cmd.Process.Pid] = n
+			b.StartTimer()
 		}
 	})
 	b.Run("procpool", func(b *testing.B) {
