@@ -1,6 +1,6 @@
 // Package backend is what an executor backend implements and calls: the type-erased
 // [Task], the registry of functions seen without their types ([Lookup]), and the optional
-// capabilities that package executor discovers by type assertion ([Batcher]). Programs
+// capabilities that package executor discovers by type assertion ([Batcher], [Spinner]). Programs
 // use package executor; this package is for those who write a backend, as
 // database/sql/driver is for those who write a database driver.
 //
@@ -23,7 +23,8 @@
 // wins and later ones are ignored, so a backend never needs a lock of its own around a
 // task's resolution. Each method is safe to call from any goroutine.
 //
-// What a backend may skip: [Batcher] (Map then executes its chunks task by task),
+// What a backend may skip: [Batcher] and [ChunkExecutor] (Map then executes its chunks
+// task by task), [Spinner] (waiters then park at once),
 // per-worker statistics (Stats.PerWorker may stay nil), and a queue (Execute may block
 // until a worker is free, within ctx). What it must not skip: resolving every task it
 // took, honouring ctx while it blocks in Execute, returning the sentinel errors of

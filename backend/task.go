@@ -1,6 +1,9 @@
 package backend
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Task is one submitted call with its types erased, as a backend sees it. Package
 // executor creates Tasks ([executor.Submit], [executor.Map]); backends call their methods.
@@ -73,4 +76,14 @@ type Chunk interface {
 // by type assertion and prefers it to [Batcher]. On an error the chunk was not taken.
 type ChunkExecutor interface {
 	ExecuteChunk(ctx context.Context, c Chunk) error
+}
+
+// Spinner is implemented by a backend whose tasks usually answer within a few tens of
+// microseconds of a round trip to another process: Submit asks it once per task, and a
+// Future's Result then yields for up to that long before it parks. Waking a parked waiter
+// costs such a round trip a futex call and the scheduler's spinning threads, which a
+// waiter that is still yielding when the answer lands never needs. A goroutine pool,
+// whose waiters are woken on the same processors that ran their tasks, does not need it.
+type Spinner interface {
+	WaitSpin() time.Duration
 }

@@ -84,8 +84,11 @@ func cancelled(cause error) error {
 
 // PanicError is the error of a task that panicked. Both backends recover the panic, so
 // that one bad task fails its own Future and the pool keeps serving; the value and the
-// stack of the panicking goroutine are kept for the caller. In a worker process, Value is
-// the panic value's text and Stack is the worker's stack.
+// stack of the panicking goroutine are kept for the caller. From a worker process, Value
+// is the panic value's text, or, when the value was an error with registered errors
+// ([RegisterError], [RegisterErrorType]) along its chain, an error that reads the same
+// and that errors.Is and errors.As match to them, as on a goroutine pool; Stack is the
+// worker's stack.
 type PanicError struct {
 	Value any    // the value passed to panic
 	Stack []byte // the stack trace of the goroutine that panicked

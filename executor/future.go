@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"time"
 )
 
 // Future is the eventual result of a submitted task. Its methods are safe for concurrent
@@ -17,7 +18,8 @@ type Future[T any] struct {
 	val       T
 	err       error
 	callbacks []*callback[T]
-	stop      func() bool // stops the watch on the submit ctx
+	stop      func() bool   // stops the watch on the submit ctx
+	spin      time.Duration // how long Result yields before it parks: backend.Spinner's
 }
 
 // callback is a done callback; fn is nil once removed.
@@ -31,7 +33,7 @@ var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); retu
 // wait: when it ends first, Result returns ctx's error and the task goes on (cancel it
 // with the ctx given to Submit, or with [Future.Cancel]).
 func (f *Future[T]) Result(ctx context.Context) (T, error) {
-	if !f.State().done() {
+	if !f.State().done() && (f.spin == 0 || !spinUntil(f.spin, f.isDone)) {
 		done := f.Done()
 		if ctx.Done() == nil {
 			<-done
@@ -76,6 +78,9 @@ func (f *Future[T]) doneLocked() chan struct{} {
 	}
 	return f.done
 }
+
+// isDone reports whether the task is done, without waiting out a resolver.
+func (f *Future[T]) isDone() bool { return State(f.lc.raw()).done() }
 
 // State returns where the task stands now.
 func (f *Future[T]) State() State { return f.lc.state() }

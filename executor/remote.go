@@ -33,7 +33,10 @@ func RegisterError(name string, err error) error {
 //
 //	func init() { executor.RegisterErrorType[*NotFound]("myapp.NotFound") }
 //
-// Call it at package level or in init; a name registered twice panics.
+// Its fields cross as a task's argument does, so the same rules hold: exported fields of
+// concrete types (procpool.CheckErrors names in a test the registered types that would
+// not cross unchanged). Call it at package level or in init; a name registered twice
+// panics.
 func RegisterErrorType[E error](name string) {
 	addError(name, backend.RegisteredError{Name: name, Type: reflect.TypeFor[E]()})
 }

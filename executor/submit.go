@@ -41,6 +41,9 @@ func submit[In, Out any](ctx context.Context, ex Executor, c *call[In, Out]) (*F
 		return nil, err
 	}
 	c.watch()
+	if s, ok := ex.(backend.Spinner); ok {
+		c.spin = s.WaitSpin()
+	}
 	if err := ex.Execute(ctx, c); err != nil {
 		c.discard(cancelled(err)) // stops the watch; nobody will see this future
 		return nil, err

@@ -18,12 +18,18 @@ import (
 //	0x04 int32    varint          0x0a uint64   uvarint       0x10 time.Duration  varint
 //	0x05 int64    varint          0x0b float32  4 bytes LE    0x11 struct{}       nothing
 //	0x06 uint     uvarint         0x0c float64  8 bytes LE    0x12 list           see below
+//	                                                          0x13 nil slice      nothing
 //	                                                          'j'  other          JSON
 //
 // A list is a slice of int, int32, int64, uint32, uint64, float64, string or bool: the
 // element's tag, a uvarint count, and the elements without tags (a varint or uvarint each
 // for integers, 8 bytes little endian for a float64, a uvarint length and the bytes for a
 // string, one byte for a bool). Other slices are JSON.
+//
+// A nil []byte or nil list is the tag 0x13 alone, so that it arrives nil while an empty
+// one (0x0f or a list of count 0) arrives empty, not nil, as on a goroutine pool; JSON's
+// null and [] keep the two apart for other slices. (Before 0x13, a nil slice was written
+// as an empty one; such frames still decode, as empty slices.)
 //
 // The fallback is JSON rather than gob because it measured about 20 times faster for a
 // small struct (a gob stream must carry its type description in every message: ~40 µs
@@ -50,6 +56,8 @@ const (
 	tagBytes
 	tagDuration
 	tagEmpty
+	tagList
+	tagNil
 	tagJSON byte = 'j'
 )
 
@@ -73,9 +81,9 @@ func (binaryCodec) Append(dst []byte, v any) ([]byte, error) {
 	case *string:
 		return append(append(dst, tagString), *x...), nil
 	case []byte:
-		return append(append(dst, tagBytes), x...), nil
+		return appendByteSlice(dst, x), nil
 	case *[]byte:
-		return append(append(dst, tagBytes), *x...), nil
+		return appendByteSlice(dst, *x), nil
 	case struct{}, *struct{}:
 		return append(dst, tagEmpty), nil
 	}
@@ -162,6 +170,13 @@ func appendUnsignedOrFloat(dst []byte, v any) ([]byte, bool) {
 	return binary.AppendUvarint(append(dst, tag), u), true
 }
 
+func appendByteSlice(dst, x []byte) []byte {
+	if x == nil {
+		return append(dst, tagNil)
+	}
+	return append(append(dst, tagBytes), x...)
+}
+
 func appendBool(dst []byte, x bool) []byte {
 	b := byte(0)
 	if x {
@@ -177,6 +192,9 @@ func (binaryCodec) Decode(data []byte, ptr any) error {
 	tag, b := data[0], data[1:]
 	if tag == tagList && listTag(ptr) != 0 {
 		return decodeList(b, ptr)
+	}
+	if tag == tagNil {
+		return decodeNil(b, ptr)
 	}
 	want := tagOf(ptr)
 	if tag != want {

@@ -14,7 +14,7 @@ func decodeBasic(b []byte, ptr any) error {
 		*p = string(b)
 		return nil
 	case *[]byte:
-		*p = append([]byte(nil), b...)
+		*p = append(make([]byte, 0, len(b)), b...) // empty, not nil: nil has a tag of its own
 		return nil
 	case *struct{}:
 		return wantLen(b, 0, ptr)
@@ -41,6 +41,36 @@ func decodeBasic(b []byte, ptr any) error {
 		return err
 	}
 	return unsigned(b, ptr)
+}
+
+// decodeNil decodes tagNil's (empty) body: a nil []byte or a nil list.
+func decodeNil(b []byte, ptr any) error {
+	if err := wantLen(b, 0, ptr); err != nil {
+		return err
+	}
+	switch p := ptr.(type) {
+	case *[]byte:
+		*p = nil
+	case *[]int:
+		*p = nil
+	case *[]int64:
+		*p = nil
+	case *[]int32:
+		*p = nil
+	case *[]uint64:
+		*p = nil
+	case *[]uint32:
+		*p = nil
+	case *[]float64:
+		*p = nil
+	case *[]string:
+		*p = nil
+	case *[]bool:
+		*p = nil
+	default:
+		return fmt.Errorf("ipc: binary codec: a nil slice cannot decode into %T", ptr)
+	}
+	return nil
 }
 
 func wantLen(b []byte, n int, ptr any) error {

@@ -9,8 +9,8 @@ import (
 // tagList marks a slice of a basic type: the element's tag, a uvarint count, and the
 // elements without their tags (a varint or uvarint each for integers, 8 bytes little
 // endian for a float64, a uvarint length and the bytes for a string, 1 byte for a bool).
-// A Map chunk's arguments and results travel so, encoded in one call.
-const tagList byte = 0x12
+// A Map chunk's arguments and results travel so, encoded in one call. A nil slice is
+// tagNil alone.
 
 // appendList appends v if it is a supported slice, or a pointer to one.
 func appendList(dst []byte, v any) ([]byte, bool) {
@@ -56,6 +56,9 @@ func listHeader(dst []byte, tag byte, n int) []byte {
 }
 
 func appendSigned[T ~int | ~int32 | ~int64](dst []byte, tag byte, xs []T) []byte {
+	if xs == nil {
+		return append(dst, tagNil)
+	}
 	dst = listHeader(dst, tag, len(xs))
 	for _, x := range xs {
 		dst = binary.AppendVarint(dst, int64(x))
@@ -64,6 +67,9 @@ func appendSigned[T ~int | ~int32 | ~int64](dst []byte, tag byte, xs []T) []byte
 }
 
 func appendUnsigned[T ~uint32 | ~uint64](dst []byte, tag byte, xs []T) []byte {
+	if xs == nil {
+		return append(dst, tagNil)
+	}
 	dst = listHeader(dst, tag, len(xs))
 	for _, x := range xs {
 		dst = binary.AppendUvarint(dst, uint64(x))
@@ -72,6 +78,9 @@ func appendUnsigned[T ~uint32 | ~uint64](dst []byte, tag byte, xs []T) []byte {
 }
 
 func appendFloats(dst []byte, xs []float64) []byte {
+	if xs == nil {
+		return append(dst, tagNil)
+	}
 	dst = listHeader(dst, tagFloat64, len(xs))
 	for _, x := range xs {
 		dst = binary.LittleEndian.AppendUint64(dst, math.Float64bits(x))
@@ -80,6 +89,9 @@ func appendFloats(dst []byte, xs []float64) []byte {
 }
 
 func appendStrings(dst []byte, xs []string) []byte {
+	if xs == nil {
+		return append(dst, tagNil)
+	}
 	dst = listHeader(dst, tagString, len(xs))
 	for _, x := range xs {
 		dst = appendString(dst, x)
@@ -88,6 +100,9 @@ func appendStrings(dst []byte, xs []string) []byte {
 }
 
 func appendBools(dst []byte, xs []bool) []byte {
+	if xs == nil {
+		return append(dst, tagNil)
+	}
 	dst = listHeader(dst, tagBool, len(xs))
 	for _, x := range xs {
 		b := byte(0)
@@ -123,7 +138,7 @@ func listTag(ptr any) byte {
 }
 
 // decodeList decodes the body of a list (after tagList) into ptr, reusing the slice's
-// storage.
+// storage. A list of none decodes as an empty slice, never nil.
 func decodeList(b []byte, ptr any) error {
 	d := decoder{b: b}
 	if tag := d.byte("element tag"); d.err == nil && tag != listTag(ptr) {
@@ -132,17 +147,17 @@ func decodeList(b []byte, ptr any) error {
 	n := d.count("list length", 1)
 	switch p := ptr.(type) {
 	case *[]int:
-		*p = decodeSigned(&d, (*p)[:0], n, math.MinInt, math.MaxInt)
+		*p = decodeSigned(&d, empty(*p), n, math.MinInt, math.MaxInt)
 	case *[]int64:
-		*p = decodeSigned(&d, (*p)[:0], n, math.MinInt64, math.MaxInt64)
+		*p = decodeSigned(&d, empty(*p), n, math.MinInt64, math.MaxInt64)
 	case *[]int32:
-		*p = decodeSigned(&d, (*p)[:0], n, math.MinInt32, math.MaxInt32)
+		*p = decodeSigned(&d, empty(*p), n, math.MinInt32, math.MaxInt32)
 	case *[]uint64:
-		*p = decodeUnsigned(&d, (*p)[:0], n, math.MaxUint64)
+		*p = decodeUnsigned(&d, empty(*p), n, math.MaxUint64)
 	case *[]uint32:
-		*p = decodeUnsigned(&d, (*p)[:0], n, math.MaxUint32)
+		*p = decodeUnsigned(&d, empty(*p), n, math.MaxUint32)
 	case *[]float64:
-		s := (*p)[:0]
+		s := empty(*p)
 		for range n {
 			if len(d.b) < 8 {
 				d.fail("float64")
@@ -153,13 +168,13 @@ func decodeList(b []byte, ptr any) error {
 		}
 		*p = s
 	case *[]string:
-		s := (*p)[:0]
+		s := empty(*p)
 		for range n {
 			s = append(s, d.string("string"))
 		}
 		*p = s
 	case *[]bool:
-		s := (*p)[:0]
+		s := empty(*p)
 		for range n {
 			v := d.byte("bool")
 			if v > 1 {
@@ -173,6 +188,14 @@ func decodeList(b []byte, ptr any) error {
 		return fmt.Errorf("ipc: binary codec: %T: %w", ptr, err)
 	}
 	return nil
+}
+
+// empty returns s emptied, keeping its storage: an empty slice, never nil.
+func empty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s[:0]
 }
 
 func decodeSigned[T ~int | ~int32 | ~int64](d *decoder, s []T, n int, lo, hi int64) []T {

@@ -45,7 +45,7 @@
 //	Failure  (worker→parent)               id uvarint, failure: an Error with the error's type and chain
 //
 // where failure is: errkind uint8, message string, stack bytes, type string (the error's
-// Go type in the worker, "*fs.PathError"), count uvarint, count × (name string, value
+// Go type in the worker, "*fs.PathError"; for ErrPanic, the panic value's), count uvarint, count × (name string, value
 // bytes): the errors registered by name (executor.RegisterError, RegisterErrorType) found
 // along the error's chain, the error itself first if it is one, each with its value
 // encoded by the codec for a registered type (empty for a sentinel value). A worker
@@ -83,8 +83,10 @@
 // Arguments and results are encoded by a [Codec], chosen by name. The default, [Binary],
 // writes a one-byte tag and then: a varint for signed integers and durations, a uvarint
 // for unsigned ones, 8 bytes (IEEE 754, little endian) for float64, 4 for float32, one byte
-// for bool, the raw bytes for string and []byte, nothing for struct{}; any other type is
-// tag 'j' followed by its encoding/json text. See [Binary] for the tags.
+// for bool, the raw bytes for string and []byte, nothing for struct{}; a slice of a basic
+// type is a list (tag 0x12); a nil []byte or list is the tag 0x13 alone, so that nil and
+// empty stay apart (a frame from before that tag wrote nil as empty, and decodes so); any
+// other type is tag 'j' followed by its encoding/json text. See [Binary] for the tags.
 //
 // # What it does not do
 //

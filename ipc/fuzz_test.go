@@ -65,26 +65,40 @@ func FuzzDecode(f *testing.F) {
 	})
 }
 
-// FuzzBinaryRoundTrip: whatever a list decodes from, encoding it again and decoding gives
-// the same values, and no input makes the decoder panic.
+// FuzzBinaryRoundTrip: whatever a list or a []byte decodes from, encoding it again and
+// decoding gives the same values, nil where it was nil and empty where it was empty, and
+// no input makes the decoder panic.
 func FuzzBinaryRoundTrip(f *testing.F) {
-	for _, v := range [][]int{nil, {0}, {-1, 1 << 40, 7}} {
+	for _, v := range [][]int{nil, {}, {0}, {-1, 1 << 40, 7}} {
+		b, _ := ipc.Binary.Append(nil, v)
+		f.Add(b)
+	}
+	for _, v := range [][]byte{nil, {}, {0xff}} {
 		b, _ := ipc.Binary.Append(nil, v)
 		f.Add(b)
 	}
 	f.Add([]byte{0x12, 1, 0xff, 0xff, 0xff, 0xff, 0x0f})
+	f.Add([]byte{0x12, 1, 0}) // an empty list, as a nil one was written before the nil tag
 	f.Fuzz(func(t *testing.T, data []byte) {
-		var first []int
-		if ipc.Binary.Decode(data, &first) != nil {
-			return
-		}
-		b, err := ipc.Binary.Append(nil, first)
-		if err != nil {
-			t.Fatalf("Append(%v): %v", first, err)
-		}
-		var second []int
-		if err := ipc.Binary.Decode(b, &second); err != nil || !slices.Equal(first, second) {
-			t.Fatalf("round trip of %v gave %v, %v", first, second, err)
-		}
+		roundTrip[int](t, data, slices.Equal)
+		roundTrip[byte](t, data, bytes.Equal)
 	})
+}
+
+// roundTrip decodes data as a []T and, if that works, checks that the value survives
+// being encoded and decoded again, nil-ness included.
+func roundTrip[T any](t *testing.T, data []byte, equal func(a, b []T) bool) {
+	t.Helper()
+	var first []T
+	if ipc.Binary.Decode(data, &first) != nil {
+		return
+	}
+	b, err := ipc.Binary.Append(nil, first)
+	if err != nil {
+		t.Fatalf("Append(%#v): %v", first, err)
+	}
+	var second []T
+	if err := ipc.Binary.Decode(b, &second); err != nil || !equal(first, second) || (first == nil) != (second == nil) {
+		t.Fatalf("round trip of %#v gave %#v, %v", first, second, err)
+	}
 }

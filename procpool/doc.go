@@ -22,11 +22,39 @@
 // and results travel over two dedicated pipes (see package ipc); the workers' stdout and
 // stderr are forwarded line by line to [WithStdout] and [WithStderr].
 //
+// # The boundary
+//
+// A task's argument and result are encoded by the pool's codec ([WithCodec]; ipc.Binary
+// by default), sent through a pipe and decoded on the other side: a task changes its own
+// copy, never the caller's. What it writes into a map or slice it was given reaches the
+// caller on a goroutine pool, never across a process: return what changed. What crosses
+// keeps its values, nil apart from empty, and a time.Time's instant and UTC offset. A
+// time.Time's zone name and monotonic reading do not cross, as with every encoding of a
+// time.Time in Go's standard library (JSON, gob, MarshalBinary): compare times with
+// Equal, not ==. (ipc.Gob, as gob does, gives an empty slice back nil.)
+//
+// What would not cross unchanged is refused at a Func's first Submit or Map, before
+// anything is sent, with [ErrNotPortable] naming the type, the field and the fix: an
+// unexported field, an interface field, a func or a chan, a field tagged json:"-", a
+// slice or map tagged omitempty, and a pointer argument, whose point (the task's changes
+// through it) a copy would lose. [Check] gives the same answer in a test; a codec may
+// decide for itself ([TypeChecker]).
+//
+// The ctx crosses as its deadline and its cancellation; its values (a request id, a
+// logger) do not. A task's error crosses with its text; the errors registered with
+// [executor.RegisterError] and [executor.RegisterErrorType] along its chain are rebuilt
+// on this side, so that errors.Is and errors.As answer as on a goroutine pool, and an
+// error of another type arrives as an *[executor.RemoteError] naming that type and
+// wrapping them (and context.Canceled, context.DeadlineExceeded or
+// executor.ErrUnknownFunc, which still match). A registered error type's fields cross
+// as an argument's do; [CheckErrors] names, in a test, the types that would not.
+//
 // # Failures
 //
-//   - A task's error comes back with its text; errors.Is still matches
-//     executor.ErrUnknownFunc, context.Canceled and context.DeadlineExceeded.
-//   - A panic is recovered in the worker: *[executor.PanicError] with the worker's stack;
+//   - A task's error: its text, and errors.Is and errors.As for the registered errors
+//     along it (see The boundary above).
+//   - A panic is recovered in the worker: *[executor.PanicError] with the worker's stack
+//     and the panic value's text (an error with registered ones along it keeps them);
 //     the worker goes on.
 //   - A worker's death (exit, signal, Go fatal error, corrupt frame) fails the task it
 //     was running with *[executor.WorkerExitError] (pid, exit code or signal, the tail of
@@ -37,12 +65,8 @@
 //     worker: *[executor.KilledError], matching the ctx's error.
 //   - Over the hard memory limit ([WithMemoryLimit]): *[executor.MemoryLimitError].
 //   - A task that calls runtime.Goexit: [executor.ErrGoexit]; the worker goes on.
-//   - A function whose argument or result type the codec would change silently (an
-//     unexported field, an interface field, a func, a pointer argument): Submit and Map
-//     return [ErrNotPortable] before anything is sent; [Check] tells it in a test.
-//   - A task's error crosses with its text; errors registered with
-//     [executor.RegisterError] and [executor.RegisterErrorType] keep errors.Is and
-//     errors.As, and another arrives as *[executor.RemoteError] naming its type.
+//   - A function whose argument or result type the codec would change silently:
+//     [ErrNotPortable] from Submit and Map, before anything is sent (see above).
 //   - Workers that cannot stay up (see [WithRestartIntensity]), or a failing
 //     initializer: [executor.ErrPoolBroken] for every queued and later task.
 //

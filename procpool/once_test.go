@@ -188,6 +188,10 @@ func TestLogsLeaveOutEmptyAttributes(t *testing.T) {
 	_, err := submitWait(context.Background(), p, workloads.Exit, 3)
 	var we *executor.WorkerExitError
 	require.ErrorAs(t, err, &we)
+	// The replacement serves first, so that the short deadline below falls on a running
+	// task (killed), never on one still queued behind a slow start (cancelled).
+	_, err = submitWait(context.Background(), p, workloads.Square, 2)
+	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	_, err = submitWait(ctx, p, workloads.Hang, time.Minute)

@@ -14,7 +14,11 @@ type pipes struct{}
 func (pipes) Start(spec *Spec) (Conn, error) {
 	var files [8]*os.File // the parent's and the child's end of four pipes
 	for i := 0; i < len(files); i += 2 {
-		r, w, err := os.Pipe()
+		makePipe := os.Pipe
+		if i == 2 {
+			makePipe = answerPipe
+		}
+		r, w, err := makePipe()
 		if err != nil {
 			closeAll(files[:i]...)
 			return nil, err

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
 	"github.com/dualpool/dualpool/internal/fifo"
 	"github.com/dualpool/dualpool/internal/supervise"
@@ -47,7 +48,14 @@ type Pool struct {
 	running                                 atomic.Int64
 }
 
-var _ executor.Executor = (*Pool)(nil)
+var (
+	_ executor.Executor = (*Pool)(nil)
+	_ backend.Spinner   = (*Pool)(nil)
+)
+
+// WaitSpin is how long a Future's Result yields before it parks ([backend.Spinner]): about
+// two round trips, so that a short task's waiter is seldom woken from sleep.
+func (p *Pool) WaitSpin() time.Duration { return 50 * time.Microsecond }
 
 // New starts a pool of worker processes and returns once the first of them has said hello
 // and run the initializer, so that a worker binary that cannot serve fails here, at once,

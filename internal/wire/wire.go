@@ -24,12 +24,21 @@ func RegistryHash() string {
 	h := sha256.New()
 	for _, name := range backend.Names() {
 		f, _ := backend.Lookup(name)
-		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", name, typeName(f.In()), typeName(f.Out()))
+		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", name, funcTypeName(f.In()), funcTypeName(f.Out()))
 	}
 	return hex.EncodeToString(h.Sum(nil)[:8])
 }
 
-func typeName(t reflect.Type) string {
+// typeName is the Go type of v as the process where it was made named it: a
+// RemoteError passed on keeps the type it had there.
+func typeName(v any) string {
+	if re, ok := v.(*executor.RemoteError); ok {
+		return re.Type
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func funcTypeName(t reflect.Type) string {
 	if t.PkgPath() != "" {
 		return t.PkgPath() + "." + t.Name()
 	}
@@ -41,10 +50,7 @@ func typeName(t reflect.Type) string {
 // their values encoded by codec, and the kind of the sentinel it matches. The caller
 // adjusts the kind for what only it knows (an argument that did not decode).
 func Error(id uint64, err error, codec ipc.Codec) ipc.Error {
-	e := ipc.Error{ID: id, Kind: ipc.ErrText, Message: err.Error(), Type: fmt.Sprintf("%T", err)}
-	if re, ok := err.(*executor.RemoteError); ok {
-		e.Type = re.Type
-	}
+	e := ipc.Error{ID: id, Kind: ipc.ErrText, Message: err.Error(), Type: typeName(err)}
 	found, values := backend.RegisteredChain(err)
 	for i, reg := range found {
 		c := ipc.ChainError{Name: reg.Name}
@@ -60,7 +66,7 @@ func Error(id uint64, err error, codec ipc.Codec) ipc.Error {
 	var pe *executor.PanicError
 	switch {
 	case errors.As(err, &pe):
-		e.Kind, e.Message, e.Stack = ipc.ErrPanic, fmt.Sprint(pe.Value), pe.Stack
+		e.Kind, e.Message, e.Stack, e.Type = ipc.ErrPanic, fmt.Sprint(pe.Value), pe.Stack, typeName(pe.Value)
 	case errors.Is(err, executor.ErrUnknownFunc):
 		e.Kind = ipc.ErrUnknown
 	case errors.Is(err, executor.ErrGoexit):
@@ -77,12 +83,22 @@ func Error(id uint64, err error, codec ipc.Codec) ipc.Error {
 // other side: a panic as *executor.PanicError; a registered sentinel or error type as
 // itself; anything else as *executor.RemoteError with the same message, its type's name,
 // and the registered errors of its chain (and the sentinel its kind names), so that
-// errors.Is and errors.As answer as they did there. The message of a codec error is
-// prefixed with codecPrefix.
+// errors.Is and errors.As answer as they did there. A panic's value is its text, or, when
+// registered errors were found along it, the error rebuilt so, which PanicError unwraps
+// to as it does there. The message of a codec error is prefixed with codecPrefix.
 func Rebuild(e ipc.Error, codec ipc.Codec, codecPrefix string) error {
 	if e.Kind == ipc.ErrPanic {
-		return &executor.PanicError{Value: e.Message, Stack: append([]byte(nil), e.Stack...)}
+		pe := &executor.PanicError{Value: e.Message, Stack: append([]byte(nil), e.Stack...)}
+		if len(e.Chain) > 0 {
+			pe.Value = rebuildError(e, codec, codecPrefix)
+		}
+		return pe
 	}
+	return rebuildError(e, codec, codecPrefix)
+}
+
+// rebuildError rebuilds an error from its text, type and chain.
+func rebuildError(e ipc.Error, codec ipc.Codec, codecPrefix string) error {
 	msg := e.Message
 	if e.Kind == ipc.ErrCodec {
 		msg = codecPrefix + msg

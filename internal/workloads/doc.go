@@ -5,7 +5,8 @@
 //
 // Every name starts with "workloads." so that a program that imports this package may
 // still register its own "square". Inputs and outputs are basic types or small structs of
-// basic fields, which every codec carries.
+// basic fields, which every codec carries, but for the boundary's Funcs (below), some of
+// which a process pool refuses on purpose.
 //
 // The guide's tasks:
 //
@@ -32,4 +33,15 @@
 //
 // Exit, KillSelf, FatalError, Leak and Hang end or damage the process that runs them: run
 // them in a process pool only (in a goroutine pool they take the whole program down).
+//
+// The process boundary: FailWith "workloads.fail_with" string → int fails with a sentinel,
+// an error type (both registered), wrapped or joined ones, a wrapped
+// context.DeadlineExceeded or an unregistered error, or panics with a registered error
+// (ErrorKinds). BoundaryCases lists the
+// calls whose meaning a process pool must keep or refuse: its Funcs, named
+// "workloads.boundary.*", send back a value (echo_*) or say how the task saw it (seen_*,
+// by Shape), for structs of slices, maps and pointers, an embedded struct, nil and empty
+// slices and times; and take what a process pool refuses: an unexported field, a slice
+// tagged omitempty, an interface field, a func field, a pointer argument. Stamp
+// "workloads.boundary.stamp" map[string]int → int writes into the map it is given.
 package workloads

@@ -21,9 +21,11 @@ func (e *NotFound) Error() string { return "not found: " + e.Key }
 func init() { executor.RegisterErrorType[*NotFound]("workloads.NotFound") }
 
 // ErrorKinds are the errors FailWith returns, by name.
-var ErrorKinds = []string{"sentinel", "wrapped sentinel", "type", "wrapped type", "joined", "deadline wrapped", "unregistered"}
+var ErrorKinds = []string{"sentinel", "wrapped sentinel", "type", "wrapped type", "joined", "deadline wrapped", "unregistered",
+	"panic with a wrapped sentinel", "panic with a type"}
 
-// FailWith fails with the error of the kind it is given (see ErrorKinds).
+// FailWith fails with the error of the kind it is given (see ErrorKinds), or panics
+// with it.
 var FailWith = executor.Register("workloads.fail_with", func(_ context.Context, kind string) (int, error) {
 	switch kind {
 	case "sentinel":
@@ -38,6 +40,10 @@ var FailWith = executor.Register("workloads.fail_with", func(_ context.Context, 
 		return 0, errors.Join(ErrGone, &NotFound{Key: "j"})
 	case "deadline wrapped":
 		return 0, fmt.Errorf("fetch: %w", context.DeadlineExceeded)
+	case "panic with a wrapped sentinel":
+		panic(fmt.Errorf("bad state: %w", ErrGone))
+	case "panic with a type":
+		panic(&NotFound{Key: "p"})
 	case "unregistered":
 		_, err := os.Open("/no/such/file")
 		return 0, err

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"go.uber.org/goleak"
 
@@ -58,6 +59,31 @@ func TestNamesRegistered(t *testing.T) {
 		"workloads.getenv", "workloads.fail"} {
 		if _, ok := backend.Lookup(name); !ok {
 			t.Errorf("Lookup(%q) = false; want true", name)
+		}
+	}
+}
+
+// TestShape: Shape tells nil from empty, shows an interface's dynamic type, and shows a
+// time by its instant and offset only.
+func TestShape(t *testing.T) {
+	cet := time.FixedZone("CET", 3600)
+	when := time.Date(2026, time.December, 6, 9, 30, 0, 5, cet)
+	for _, c := range []struct {
+		v    any
+		want string
+	}{
+		{[]int(nil), "nil"},
+		{[]int{}, "[0:]"},
+		{[]byte{7}, `[1: "7"]`},
+		{map[string]int{"b": 2, "a": 1}, `map[2: "a":"1" "b":"2"]`},
+		{workloads.Loose{Name: "n", Extra: 7}, `{Name:"n" Extra:int("7")}`},
+		{workloads.Record{Next: &workloads.Record{Counts: []int{}}, When: when}, `{Name:"" Tags:nil Counts:nil Attrs:nil ` +
+			`Next:&{Name:"" Tags:nil Counts:[0:] Attrs:nil Next:nil Data:nil When:0001-01-01T00:00:00Z} Data:nil ` +
+			`When:2026-12-06T09:30:00.000000005+01:00}`},
+		{when.In(time.FixedZone("other name", 3600)), "2026-12-06T09:30:00.000000005+01:00"},
+	} {
+		if got := workloads.Shape(c.v); got != c.want {
+			t.Errorf("Shape(%#v) = %s; want %s", c.v, got, c.want)
 		}
 	}
 }

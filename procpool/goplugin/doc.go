@@ -19,7 +19,11 @@
 // [ServeIfWorker] first thing in main. The same binary also serves procpool's own pipe
 // transport ([procpool.WithCommand]), so a plugin can be tested without go-plugin. Over
 // go-plugin, dualpool's frames (package ipc) travel on one bidirectional gRPC stream of
-// google.protobuf.BytesValue messages (service dualpool.Frames, method Stream).
+// google.protobuf.BytesValue messages (service dualpool.Frames, method Stream). The
+// boundary is procpool's (see its doc): arguments and results are copied by the pool's
+// codec, a Func whose types would not cross unchanged is refused with
+// procpool.ErrNotPortable before anything is sent, and registered errors keep errors.Is
+// and errors.As; the same calls are tested on both transports and on a goroutine pool.
 //
 // A plugin's stdout and stderr reach the pool's writers ([procpool.WithStdout],
 // [procpool.WithStderr]) line by line, as from a pipe worker, and the tail of its stderr
