@@ -102,7 +102,8 @@ func TestTwoNodesInProcessesOfTheirOwn(t *testing.T) {
 	a, b := startNode(t, url, name), startNode(t, url, name)
 	ctx := context.Background()
 	seen := map[int]bool{}
-	for len(seen) < 2 {
+	for round := 0; len(seen) < 2; round++ {
+		require.Less(t, round, 100, "the tasks ran on nodes %v only", seen)
 		var futs []*executor.Future[int]
 		for range 4 {
 			f, err := executor.Submit(ctx, p, nodePID, 50*time.Millisecond)
