@@ -27,7 +27,7 @@ import (
 // The program must call [ServeIfWorker] first thing in main, since the node's workers
 // are the program re-executed. Serve returns an error only when the node cannot start.
 func Serve(ctx context.Context, url string, opts ...Option) error {
-	cfg, err := newConfig(append([]Option{WithLocalWorkers(0)}, opts...))
+	cfg, err := newConfig(append([]Option{WithURL(url), WithLocalWorkers(0)}, opts...))
 	if err != nil {
 		return err
 	}

@@ -300,7 +300,7 @@ func TestAStoppingNodeDrainsThenGivesItsTaskBack(t *testing.T) {
 	// Drained: the running task finishes before Serve returns.
 	ctx, stop := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- cluster.Serve(ctx, url, cluster.WithName(name), cluster.WithLocalWorkers(1)) }()
+	go func() { served <- cluster.Serve(ctx, url, cluster.WithName(name)) }() // NumCPU workers
 	f, err := executor.Submit(context.Background(), p, gate, GateArgs{dir, "drained"})
 	require.NoError(t, err)
 	waitFile(t, dir, "drained.started")
