@@ -246,3 +246,30 @@ func submitWait[In, Out any](ctx context.Context, ex executor.Executor, f execut
 	}
 	return fut.Result(ctx)
 }
+
+func TestNewRejectsBadOptions(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		opt  cluster.Option
+		want string
+	}{
+		{"name", cluster.WithName("a.b"), "WithName"},
+		{"ack wait", cluster.WithAckWait(time.Millisecond), "WithAckWait"},
+		{"attempts", cluster.WithMaxAttempts(0), "WithMaxAttempts"},
+		{"workers", cluster.WithLocalWorkers(-1), "WithLocalWorkers"},
+		{"no workers", cluster.WithLocalWorkers(0), "no local workers"},
+		{"drain", cluster.WithDrainTimeout(0), "WithDrainTimeout"},
+		{"codec", cluster.WithCodec(nil), "WithCodec"},
+		{"url", cluster.WithURL(""), "WithURL"},
+	} {
+		p, err := cluster.New(c.opt)
+		if assert.Error(t, err, c.name) {
+			assert.Contains(t, err.Error(), c.want, c.name)
+		} else {
+			p.Close()
+		}
+	}
+	_, err := cluster.New(cluster.WithURL("nats://127.0.0.1:1"))
+	assert.ErrorContains(t, err, "connecting to nats://127.0.0.1:1")
+	proctest.RequireNoChildren(t)
+}
