@@ -2,6 +2,8 @@ package cluster_test
 
 import (
 	"context"
+	"io"
+	"log/slog"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -48,10 +50,16 @@ type nodeProc struct {
 // environment. It is stopped at the end of the test.
 func startNode(t testing.TB, url, name string, env ...string) *nodeProc {
 	t.Helper()
+	return startNodeTo(t, os.Stderr, url, name, env...)
+}
+
+// startNodeTo is startNode with the node's stderr to w.
+func startNodeTo(t testing.TB, w io.Writer, url, name string, env ...string) *nodeProc {
+	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "DUALPOOL_CLUSTER_NODE="+url, "DUALPOOL_CLUSTER_POOL="+name, "DUALPOOL_CLUSTER_WORKERS=1")
 	cmd.Env = append(cmd.Env, env...)
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	cmd.Stdout, cmd.Stderr = os.Stdout, w
 	require.NoError(t, cmd.Start())
 	n := &nodeProc{cmd: cmd, done: make(chan struct{})}
 	go func() { cmd.Wait(); close(n.done) }()
@@ -232,13 +240,18 @@ func TestHungTaskIsKilled(t *testing.T) {
 
 func TestVersionRefusal(t *testing.T) {
 	url, name := serverURL(t), poolName(t)
-	p := client(t, url, name)
-	startNode(t, url, name, "CLUSTER_TEST_OTHER_CODE=1")
+	var clientLog, nodeLog proctest.Buffer
+	p := client(t, url, name, cluster.WithLogger(slog.New(slog.NewTextHandler(&clientLog, nil))))
+	n := startNodeTo(t, &nodeLog, url, name, "CLUSTER_TEST_OTHER_CODE=1")
 	_, err := submitWait(context.Background(), p, workloads.Square, 2)
 	var ve *cluster.VersionError
 	require.ErrorAs(t, err, &ve)
 	assert.ErrorIs(t, err, cluster.ErrVersionMismatch)
 	assert.NotEqual(t, ve.Want, ve.Got)
+	assert.Contains(t, clientLog.String(), "a node refused a task")
+	n.cmd.Process.Signal(syscall.SIGTERM)
+	<-n.done
+	assert.Contains(t, nodeLog.String(), "refused a task of a client that runs other code")
 }
 
 func TestCloseLeavesNothing(t *testing.T) {

@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/signal"
 	"runtime"
@@ -26,7 +27,8 @@ const (
 // and returns at once otherwise: call it first thing in main, and in TestMain. A worker
 // process of a node's procpool serves its tasks (procpool.ServeIfWorker); a process whose
 // environment has DUALPOOL_CLUSTER_NODE=url (and optionally DUALPOOL_CLUSTER_POOL=name
-// and DUALPOOL_CLUSTER_WORKERS=n) serves as a node of that server until SIGINT or SIGTERM. Either way it then exits the
+// and DUALPOOL_CLUSTER_WORKERS=n) serves as a node of that server until SIGINT or
+// SIGTERM, logging its warnings and errors to stderr. Either way it then exits the
 // process, so nothing after the call runs there.
 func ServeIfWorker() {
 	procpool.ServeIfWorker()
@@ -34,7 +36,7 @@ func ServeIfWorker() {
 	if url == "" {
 		return
 	}
-	var opts []Option
+	opts := []Option{WithLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))}
 	if name := os.Getenv(envNodeName); name != "" {
 		opts = append(opts, WithName(name))
 	}
