@@ -101,7 +101,8 @@ func (p *Pool) start() error {
 }
 
 // URL returns the client URL of the server the pool uses, the embedded one too, for
-// nodes to join: cluster.Serve(ctx, p.URL()).
+// nodes to join: cluster.Serve(ctx, p.URL()). The embedded server listens on the
+// loopback interface only: nodes on other machines join a server started on its own.
 func (p *Pool) URL() string { return p.url }
 
 // Stats implements [executor.Executor]. PerWorker has one entry per node that answered
