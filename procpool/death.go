@@ -17,17 +17,23 @@ type exitInfo struct {
 	code   int
 	signal os.Signal
 	stderr []byte
+	// With WithCgroup's memory controller: the processes of its cgroup that the kernel
+	// killed for going over memory.max, and the most memory the cgroup used.
+	oomKills, memPeak uint64
 }
 
 // reap waits for the process to end and its output to drain, and closes its connection.
-// A worker whose IPC pipe ended but that does not exit within a second is killed; output
-// still open a second after the exit (a process the task started holds it) is closed.
+// A worker whose IPC pipe ended but that does not exit within a second is killed; what
+// its tasks started is killed with its process group, and with its whole cgroup
+// (WithCgroup), which is then removed; output still open a second after the exit (a
+// process the task started holds it) is closed.
 func (w *worker) reap() exitInfo {
 	t := time.AfterFunc(time.Second, func() {
 		w.kill(&killInfo{reason: killProtocol, err: errors.New("closed its IPC pipe but did not exit")})
 	})
 	state := w.conn.Wait()
 	supervise.KillGroup(w.pid) // what its tasks started, which may hold its output open
+	w.killCgroup()             // and what left the group
 	t.Stop()
 	if t := w.exitTimer.Load(); t != nil {
 		t.Stop()
@@ -41,8 +47,11 @@ func (w *worker) reap() exitInfo {
 		<-drained
 	}
 	w.conn.Close()
-	code, sig := supervise.ExitStatus(state)
-	return exitInfo{code: code, signal: sig, stderr: w.stderr.bytes()}
+	x := exitInfo{stderr: w.stderr.bytes()}
+	x.code, x.signal = supervise.ExitStatus(state)
+	x.oomKills, x.memPeak = w.oomKilled()
+	w.removeCgroup()
+	return x
 }
 
 func closeReaders(rs ...io.ReadCloser) {
@@ -65,6 +74,9 @@ func (w *worker) startError(err error, x exitInfo) error {
 	switch {
 	case errors.As(err, &ie):
 		return fmt.Errorf("procpool: worker %d: %w", w.pid, ie)
+	case x.oomKills > 0:
+		return fmt.Errorf("procpool: worker %d (%s) went over its cgroup's memory.max of %d MiB before its hello: %w",
+			w.pid, w.p.path, w.p.cfg.cgroup.MemoryMax>>20, w.exitError(x, nil))
 	case k != nil && k.reason == killStart && k.err != err:
 		return fmt.Errorf("procpool: worker %d (%s) sent no hello within %v: %s: %w",
 			w.pid, w.p.path, w.p.cfg.startTimeout, fix, w.exitError(x, k.err))
@@ -108,7 +120,7 @@ func (p *Pool) workerDied(w *worker, x exitInfo) {
 	w.sendMu.Unlock()
 	var dropped []*unit
 	delay := time.Duration(0)
-	if w.counts(u, k) {
+	if w.counts(u, k, x) {
 		var broke bool
 		if delay, broke = p.countLocked(w.slot); broke {
 			dropped = p.breakLocked(fmt.Errorf("procpool: worker %d (%s) keeps dying: %w", w.pid, p.path, w.exitError(x, nil)))
@@ -241,6 +253,8 @@ func (p *Pool) verdict(w *worker, k *killInfo, x exitInfo, j *job, n int) (err e
 		return nil, true
 	case k != nil && k.reason == killMemory:
 		return &executor.MemoryLimitError{PID: w.pid, Used: k.used, Limit: p.cfg.memHard}, false
+	case k == nil && x.oomKills > 0: // the kernel killed for memory.max (WithCgroup)
+		return &executor.MemoryLimitError{PID: w.pid, Used: max(x.memPeak, p.cfg.cgroup.MemoryMax), Limit: p.cfg.cgroup.MemoryMax}, false
 	case k != nil:
 		return w.exitError(x, k.err), false
 	}

@@ -71,15 +71,33 @@
 //     initializer: [executor.ErrPoolBroken] for every queued and later task.
 //
 // On Linux a worker leads a process group of its own, killed with it and once it has
-// exited: the processes its tasks started do not outlive it. A worker told to exit
+// exited: the processes its tasks started do not outlive it, unless they leave the group
+// (setsid, a daemon's double fork), which [WithCgroup] catches too. A worker told to exit
 // (Shutdown, recycling) that is still running 2 s later is killed, so that Close always
 // returns, and a Shutdown called from a done callback returns too.
+//
+// # Limits for code you do not trust
+//
+// Each off by default: [WithRlimit] sets resource limits (CPU seconds, open files,
+// processes, address space) on each worker; [WithCleanEnv] gives workers only the named
+// variables of the environment; [WithCredential] runs them as another user. The strongest
+// is [WithCgroup]: a cgroup v2 leaf per worker, below this process's own cgroup, that the
+// worker is cloned into and that holds all it starts, with memory.max and pids.max where
+// this process's cgroup delegates the memory and pids controllers; a dead worker's leaf
+// is killed whole and removed, Close removes the rest. Where there is no writable cgroup
+// v2 subtree, or a controller is not delegated, it falls back, and logs it once: process
+// groups, the sampled memory limit of [WithMemoryLimit], RLIMIT_NPROC.
 //
 // # Orphans
 //
 // On Linux every worker gets SIGKILL when the parent dies (Pdeathsig, from a dedicated
 // OS thread); everywhere, a worker exits when its IPC pipe ends. After Shutdown returns,
-// no process, goroutine or file descriptor of the pool remains.
+// no process, goroutine or file descriptor of the pool remains, nor a cgroup. A SIGKILL of
+// the parent leaves no worker but leaves the processes that its tasks started, since
+// nothing runs to kill them: with WithCgroup they stay in their worker's leaf, and the
+// leaves and the pool's tree stay in the cgroup file system (the kernel removes no cgroup
+// by itself) until someone kills what is in them (write 1 to each leaf's cgroup.kill) and
+// removes them (rmdir).
 //
 // # Costs
 //

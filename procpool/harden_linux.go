@@ -8,6 +8,9 @@ import (
 
 func rlimitsSupported() error { return nil }
 
+// rlimitProcs is RLIMIT_NPROC, WithCgroup's fallback for PidsMax.
+const rlimitProcs = unix.RLIMIT_NPROC
+
 // applyRlimits sets the limits on process pid.
 func applyRlimits(pid int, limits []Rlimit) error {
 	for _, l := range limits {

@@ -65,9 +65,14 @@ func onceMain() {
 	os.Exit(1)
 }
 
-// parentMain starts a pool, prints its workers' pids, and waits to be killed.
+// parentMain starts a pool (WithCgroup too, if PROCPOOL_TEST_CGROUP is set), prints its
+// workers' pids, and waits to be killed.
 func parentMain() int {
-	p, err := procpool.New(procpool.WithWorkers(2), procpool.WithEnv("GORACE=atexit_sleep_ms=0"))
+	opts := []procpool.Option{procpool.WithWorkers(2), procpool.WithEnv("GORACE=atexit_sleep_ms=0")}
+	if os.Getenv("PROCPOOL_TEST_CGROUP") != "" {
+		opts = append(opts, procpool.WithCgroup(procpool.CgroupLimits{}))
+	}
+	p, err := procpool.New(opts...)
 	if err != nil {
 		fmt.Println("error:", err)
 		return 1

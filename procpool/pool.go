@@ -22,7 +22,8 @@ type Pool struct {
 	exe            string // and as it is started: /proc/self/exe for this program on Linux
 	stdout, stderr *lineSink
 	spawner        *supervise.Spawner
-	wg             sync.WaitGroup // every goroutine of the pool
+	cgroups        *supervise.CgroupTree // WithCgroup's, or nil
+	wg             sync.WaitGroup        // every goroutine of the pool
 	stopMonitor    chan struct{}
 
 	mu         sync.Mutex
@@ -82,8 +83,9 @@ func New(opts ...Option) (*Pool, error) {
 		}
 		path, exe = self, selfExe(self)
 	}
+	cgroups := cfg.cgroupTree() // may set the fallbacks of its limits in cfg
 	p := &Pool{
-		cfg: cfg, path: path, exe: exe, spawner: supervise.NewSpawner(),
+		cfg: cfg, path: path, exe: exe, spawner: supervise.NewSpawner(), cgroups: cgroups,
 		workers: map[*worker]struct{}{}, scheduled: map[*time.Timer]int{},
 		restarts: make([]int, cfg.workers), slots: make([]supervise.Record, cfg.workers),
 		queue: fifo.New(func(u *unit) int { return u.size }),

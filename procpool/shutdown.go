@@ -50,7 +50,7 @@ func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) er
 		if p.stopMonitor != nil {
 			close(p.stopMonitor)
 		}
-		finish := func() { p.wg.Wait(); p.spawner.Stop() }
+		finish := func() { p.wg.Wait(); p.spawner.Stop(); p.removeCgroups() }
 		if p.resolving.Load() > 0 {
 			go finish() // Shutdown may run in a done callback on one of the pool's goroutines
 			return

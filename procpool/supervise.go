@@ -24,9 +24,10 @@ func (p *Pool) productive(w *worker) {
 }
 
 // counts reports whether the death of w, with unit u in flight and killed for k, counts
-// against its slot.
-func (w *worker) counts(u *unit, k *killInfo) bool {
-	byPool := k != nil && k.reason != killProtocol && k.reason != killStart
+// against its slot. The kernel's kill for the memory.max of WithCgroup, with a task in
+// flight, is the pool's kill for memory.
+func (w *worker) counts(u *unit, k *killInfo, x exitInfo) bool {
+	byPool := k != nil && k.reason != killProtocol && k.reason != killStart || x.oomKills > 0 && u != nil
 	return supervise.Counts(w.retiring, byPool, u != nil, w.tasks.Load())
 }
 

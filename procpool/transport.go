@@ -50,10 +50,10 @@ type Spec struct {
 }
 
 // StartCmd starts cmd the way the pool starts its own workers: on the pool's spawner
-// thread, so that on Linux the process gets SIGKILL when the pool ends or the parent dies
-// (cmd.SysProcAttr is set here).
+// thread, so that on Linux the process gets SIGKILL when the pool ends or the parent dies,
+// and in the worker's cgroup with [WithCgroup] (cmd.SysProcAttr is set here).
 func (s *Spec) StartCmd(cmd *exec.Cmd) error {
-	return s.w.p.spawner.Start(cmd, s.w.p.cfg.credential)
+	return s.w.p.spawner.StartIn(cmd, s.w.p.cfg.credential, s.w.cgroup)
 }
 
 // ForwardStdout copies r to the pool's stdout ([WithStdout]) line by line until r ends,
@@ -87,8 +87,12 @@ func (w *worker) start() error {
 		StartTimeout: p.cfg.startTimeout,
 		w:            w,
 	}
+	if err := w.newCgroup(); err != nil {
+		return err
+	}
 	conn, err := p.cfg.transport.Start(spec)
 	if err != nil {
+		w.removeCgroup()
 		return err
 	}
 	proc := conn.Process()
@@ -99,6 +103,7 @@ func (w *worker) start() error {
 			proc.Kill()
 			conn.Wait()
 			conn.Close()
+			w.removeCgroup()
 			return err
 		}
 	}

@@ -23,6 +23,7 @@ type worker struct {
 	proc     atomic.Pointer[os.Process] // set once started, for kill
 	pid      int
 	started  time.Time
+	cgroup   *supervise.Cgroup // its leaf of WithCgroup's tree, or nil
 
 	output       sync.WaitGroup // the forwarders of its stdout and stderr
 	outputs      outputs
