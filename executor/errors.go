@@ -45,6 +45,12 @@ var (
 	// instead of returning: it never produced a result. The goroutine pool replaces the
 	// worker goroutine that Goexit ended; a worker process goes on serving.
 	ErrGoexit = errors.New("executor: task called runtime.Goexit")
+
+	// ErrWorkerLost is matched by the error of a task whose worker was lost while it ran
+	// and which was not run to an answer elsewhere: in a cluster, every node it was given
+	// to (up to the pool's maximum of attempts) went away before answering. The error
+	// names the attempts.
+	ErrWorkerLost = errors.New("executor: worker lost")
 )
 
 // cancelledError is the error of a cancelled Future: it matches ErrCancelled and its cause.

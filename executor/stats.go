@@ -19,11 +19,13 @@ type Stats struct {
 	PerWorker []WorkerStats
 }
 
-// WorkerStats describes one worker process of a process pool.
+// WorkerStats describes one worker process of a process pool, or one node of a cluster.
 type WorkerStats struct {
 	PID       int
+	Host      string // the machine it runs on, for a cluster's node; "" for a local worker
 	Started   time.Time
 	TasksDone uint64        // tasks this worker finished
+	Failures  uint64        // of those, the ones that failed (a cluster's nodes count them)
 	Memory    uint64        // private memory in bytes (USS), 0 if it could not be read
 	CPUTime   time.Duration // user plus system CPU time
 	Restarts  int           // how many workers this slot had before this one

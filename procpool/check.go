@@ -216,3 +216,9 @@ func (w *typeWalk) tag(t reflect.Type, f reflect.StructField) error {
 func (w *typeWalk) promoted(f reflect.StructField) bool {
 	return !w.gob && f.Anonymous && f.Type.Kind() == reflect.Struct
 }
+
+// CheckRegistered is [Check] for the function registered under name, for a backend that
+// sends tasks by name (package cluster does): nil for a name not registered here.
+func CheckRegistered(name string, codec ipc.Codec) error {
+	return checkRegistered(name, codec)
+}

@@ -1,18 +1,14 @@
 package procpool
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
-	"fmt"
 	"os"
-	"reflect"
 	"runtime"
 	"strconv"
 	"sync"
 	"sync/atomic"
 
-	"github.com/dualpool/dualpool/backend"
+	"github.com/dualpool/dualpool/internal/wire"
 	"github.com/dualpool/dualpool/ipc"
 )
 
@@ -60,25 +56,10 @@ var (
 // errOtherCode is the handshake error of a worker that runs other code than its parent.
 var errOtherCode = errors.New("the worker runs other code than this program")
 
-// registryHash identifies the code of this binary as a worker sees it: a hash of the
-// registered functions' names and argument and result types. A worker re-executed from
-// the program must give the parent's own; a binary replaced or rebuilt under a running
-// program does not.
-func registryHash() string {
-	h := sha256.New()
-	for _, name := range backend.Names() {
-		f, _ := backend.Lookup(name)
-		fmt.Fprintf(h, "%s\x00%s\x00%s\x00", name, typeName(f.In()), typeName(f.Out()))
-	}
-	return hex.EncodeToString(h.Sum(nil)[:8])
-}
-
-func typeName(t reflect.Type) string {
-	if t.PkgPath() != "" {
-		return t.PkgPath() + "." + t.Name()
-	}
-	return t.String()
-}
+// registryHash identifies the code of this binary as a worker sees it (see
+// wire.RegistryHash). A worker re-executed from the program must give the parent's own; a
+// binary replaced or rebuilt under a running program does not.
+func registryHash() string { return wire.RegistryHash() }
 
 // selfExe is what a pool re-executes to start this program as a worker: on Linux the
 // very binary that runs (/proc/self/exe), so that a deploy that replaces or deletes the

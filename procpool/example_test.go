@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/ipc"
 	"github.com/dualpool/dualpool/procpool"
 )
 
@@ -99,4 +100,13 @@ func ExampleCheckErrors() {
 	// true
 	// procpool: type does not cross a process unchanged: error type procpool_test.codeError, registered as "procpool_test.codeError": type procpool_test.codeError has unexported field code, which a worker process never sees: export it, or give procpool_test.codeError MarshalJSON and UnmarshalJSON methods
 	// procpool: type does not cross a process unchanged: error type *procpool_test.opError, registered as "procpool_test.opError": type *procpool_test.opError at .Err is an interface (error), which JSON cannot decode into: use a concrete type, or ipc.Gob with the types gob.Register'ed
+}
+
+// CheckRegistered is Check by name, for a backend that has only the name of a task.
+func ExampleCheckRegistered() {
+	fmt.Println(procpool.CheckRegistered(takesSecret.Name(), ipc.Binary) != nil)
+	fmt.Println(procpool.CheckRegistered("no such function", ipc.Binary))
+	// Output:
+	// true
+	// <nil>
 }

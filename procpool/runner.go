@@ -8,6 +8,7 @@ import (
 
 	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/wire"
 	"github.com/dualpool/dualpool/ipc"
 )
 
@@ -210,36 +211,14 @@ var errEncode = errors.New("encoding the result")
 
 // wireError turns a task's error into its wire form; why is the parent's cancel reason.
 func (r *runner) wireError(id uint64, err error, why ipc.Reason) ipc.Error {
-	e := ipc.Error{ID: id, Kind: ipc.ErrText, Message: err.Error(), Type: fmt.Sprintf("%T", err)}
-	found, values := backend.RegisteredChain(err)
-	for i, reg := range found {
-		c := ipc.ChainError{Name: reg.Name}
-		if reg.Type != nil {
-			v, encErr := r.s.codec.Append(nil, values[i])
-			if encErr != nil {
-				continue // it travels as text only
-			}
-			c.Value = v
-		}
-		e.Chain = append(e.Chain, c)
-	}
-	var pe *executor.PanicError
+	e := wire.Error(id, err, r.s.codec)
 	var de *decodeError
 	switch {
-	case errors.As(err, &pe):
-		e.Kind, e.Message, e.Stack, e.Type = ipc.ErrPanic, fmt.Sprint(pe.Value), pe.Stack, fmt.Sprintf("%T", pe.Value)
-	case errors.As(err, &de):
+	case e.Kind == ipc.ErrPanic:
+	case errors.As(err, &de), errors.Is(err, errEncode):
 		e.Kind = ipc.ErrCodec
-	case errors.Is(err, errEncode):
-		e.Kind = ipc.ErrCodec
-	case errors.Is(err, executor.ErrUnknownFunc):
-		e.Kind = ipc.ErrUnknown
-	case errors.Is(err, executor.ErrGoexit):
-		e.Kind = ipc.ErrGoexit
-	case errors.Is(err, context.DeadlineExceeded) || why == ipc.ErrDeadline && errors.Is(err, context.Canceled):
+	case e.Kind == ipc.ErrCancelled && why == ipc.ErrDeadline:
 		e.Kind = ipc.ErrDeadline
-	case errors.Is(err, context.Canceled):
-		e.Kind = ipc.ErrCancelled
 	}
 	return e
 }

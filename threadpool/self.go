@@ -1,33 +1,12 @@
 package threadpool
 
-import (
-	"context"
-	"runtime"
-)
+import "context"
 
 // A task or a done callback (which runs on the worker that resolved its task) may call
 // Shutdown or Close of its own pool. The worker running it cannot exit before it returns,
 // so such a Shutdown waits for the other workers only; the calling worker exits when its
 // task is over. The pool tells its workers' goroutines by their ids, read from the
 // runtime's stack header once per worker goroutine.
-
-// goid returns the id of the calling goroutine.
-func goid() uint64 {
-	var buf [64]byte
-	b := buf[:runtime.Stack(buf[:], false)] // "goroutine 18 [running]:\n…"
-	const prefix = "goroutine "
-	if len(b) < len(prefix) {
-		return 0
-	}
-	var id uint64
-	for _, c := range b[len(prefix):] {
-		if c < '0' || c > '9' {
-			break
-		}
-		id = id*10 + uint64(c-'0')
-	}
-	return id
-}
 
 // inWorkerLocked reports whether goroutine id is one of p's live workers. p.mu is held.
 func (p *Pool) inWorkerLocked(id uint64) bool {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/goid"
 )
 
 // Shutdown implements [executor.Executor]: it stops accepting tasks and waits until the
@@ -17,7 +18,7 @@ import (
 func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) error {
 	cfg := backend.ShutdownOptions(opts...)
 	p.mu.Lock()
-	self := p.inWorkerLocked(goid())
+	self := p.inWorkerLocked(goid.Current())
 	if !p.closed {
 		p.closed = true
 		close(p.handoff)         // wakes idle workers: they exit

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/goid"
 )
 
 // worker is one goroutine of the pool and what it keeps between tasks. Its tally sits
@@ -51,7 +52,7 @@ func (p *Pool) startWorkerLocked(first item) {
 // serve is the worker's goroutine: it runs the initializer, then first, then whatever the
 // queue and the handoff bring.
 func (w *worker) serve(first item) {
-	w.gid.Store(goid())
+	w.gid.Store(goid.Current())
 	pprof.SetGoroutineLabels(w.p.labels)
 	if w.initialize(first) {
 		w.work(first, true)
@@ -136,7 +137,7 @@ func (w *worker) goexited() {
 		w.exit()
 		return
 	}
-	go func() { w.gid.Store(goid()); w.work(rest, more) }()
+	go func() { w.gid.Store(goid.Current()); w.work(rest, more) }()
 }
 
 // runItem runs the task of it, or each task of its batch in order.
