@@ -45,6 +45,7 @@ type config struct {
 	cleanEnv       bool
 	keepEnv        []string
 	credential     *syscall.Credential
+	telemetry      telemetryConfig // telemetry.go
 	errs           []error
 }
 
