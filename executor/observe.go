@@ -44,9 +44,11 @@ type TaskObserver interface {
 	// TaskStarted is called when the task leaves the queue for a worker; ev.QueueWait
 	// is set. It is not called for a task cancelled while queued.
 	TaskStarted(ctx context.Context, ev TaskEvent)
-	// TaskEnded is called once per task queued, when it is resolved: ev has its
-	// queue wait, its run time (0 if it never started), its error, and, when the pool
-	// killed its worker, why.
+	// TaskEnded is called once per task queued, as it is resolved: ev has its queue
+	// wait, its run time (0 if it never started), its error, and, when the pool killed
+	// its worker, why. It is called before the task's Future resolves, except for a
+	// task cancelled before it started; a task the pool refused (ErrShutdown,
+	// ErrQueueFull) ends with that error before Submit returns.
 	TaskEnded(ctx context.Context, ev TaskEvent)
 }
 

@@ -87,18 +87,21 @@ func (t *task) Run(count func(error)) {
 	})
 }
 
+// Finish, Fail and Run tell o before the task resolves, so that whoever waits for the
+// task finds o told; Discard tells it after, since only then is it known.
 func (t *task) Finish(decode func(out any) error) {
 	var derr error
 	t.Task.Finish(func(out any) error {
 		derr = decode(out)
+		t.end(derr)
 		return derr
 	})
 	t.end(derr)
 }
 
 func (t *task) Fail(err error) {
-	t.Task.Fail(err)
 	t.end(err)
+	t.Task.Fail(err)
 }
 
 func (t *task) Discard(cause error) bool {
@@ -176,11 +179,11 @@ func (t *item) Run(count func(error)) {
 
 func (t *item) Finish(decode func(out any) error) {
 	var derr error
-	t.Task.Finish(func(out any) error { derr = decode(out); return derr })
+	t.Task.Finish(func(out any) error { derr = decode(out); t.resolved(derr); return derr })
 	t.resolved(derr)
 }
 
-func (t *item) Fail(err error) { t.Task.Fail(err); t.resolved(err) }
+func (t *item) Fail(err error) { t.resolved(err); t.Task.Fail(err) }
 
 func (t *item) Discard(cause error) bool {
 	if !t.Task.Discard(cause) {
