@@ -20,9 +20,10 @@ type Stats struct {
 	Restarts uint64
 
 	// QueueWait and Run are the distributions of the tasks' time in the queue (from
-	// Submit to their start) and of their run time, over every task that ended; PerFunc
-	// has them per registered function ("" for closures). They are nil and empty when
-	// the backend's timings are turned off.
+	// Submit to their start) and of their run time, over every task that started and
+	// ended (a Map chunk that a process pool sends whole counts once); PerFunc has them
+	// per registered function ("" for closures). They stay empty (PerFunc nil) when the
+	// backend's timings are turned off.
 	QueueWait, Run Histogram
 	PerFunc        map[string]FuncStats
 

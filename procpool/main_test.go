@@ -37,7 +37,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(envMode) == "nopropagator" { // a worker that does not read Context frames
 		procpool.ServeIfWorker()
 	}
-	procpool.ServeIfWorker(procpool.WithPropagator(testPropagator{}))
+	procpool.ServeIfWorker(procpool.WithPropagator(propagators{testPropagator{}, tenantPropagator{}}))
 	switch os.Getenv(envMode) {
 	case "parent":
 		os.Exit(parentMain())

@@ -37,6 +37,22 @@ func (testPropagator) Extract(ctx context.Context, c executor.Carrier) context.C
 	return ctx
 }
 
+// propagators are several propagators in one, as the test workers use them.
+type propagators []executor.Propagator
+
+func (ps propagators) Inject(ctx context.Context, c executor.Carrier) {
+	for _, p := range ps {
+		p.Inject(ctx, c)
+	}
+}
+
+func (ps propagators) Extract(ctx context.Context, c executor.Carrier) context.Context {
+	for _, p := range ps {
+		ctx = p.Extract(ctx, c)
+	}
+	return ctx
+}
+
 // traceOf returns the trace its ctx carries in the worker, and its own position n.
 var traceOf = executor.Register("procpool_test.traceOf", func(ctx context.Context, n int) (string, error) {
 	v, _ := ctx.Value(traceKey{}).(string)
