@@ -6,6 +6,7 @@ import (
 	"expvar"
 	"fmt"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -19,6 +20,8 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
+var runs atomic.Int64
+
 var double = executor.Register("expvarstats_test.double", func(_ context.Context, n int) (int, error) { return 2 * n, nil })
 
 func TestPublish(t *testing.T) {
@@ -31,15 +34,15 @@ func TestPublish(t *testing.T) {
 		_, err = f.Result(context.Background())
 		require.NoError(t, err)
 	}
-	expvarstats.Publish("expvarstats_test.pool", p)
+	name := fmt.Sprintf("expvarstats_test.pool%d", runs.Add(1)) // a name per run: -count=n
+	expvarstats.Publish(name, p)
 
 	rec := httptest.NewRecorder()
 	expvar.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/debug/vars", nil))
-	var vars struct {
-		Pool expvarstats.Stats `json:"expvarstats_test.pool"`
-	}
+	var vars map[string]json.RawMessage
 	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &vars), rec.Body.String())
-	s := vars.Pool
+	var s expvarstats.Stats
+	require.NoError(t, json.Unmarshal(vars[name], &s), string(vars[name]))
 	assert.EqualValues(t, 3, s.Submitted)
 	assert.EqualValues(t, 3, s.Completed)
 	assert.EqualValues(t, 3, s.Run.Count)
@@ -48,7 +51,7 @@ func TestPublish(t *testing.T) {
 	assert.InDelta(t, 1e-6, s.Run.Bounds[0], 1e-12)
 	assert.EqualValues(t, 3, s.PerFunc["expvarstats_test.double"].QueueWait.Count)
 
-	assert.Panics(t, func() { expvarstats.Publish("expvarstats_test.pool", p) }, "a name published twice")
+	assert.Panics(t, func() { expvarstats.Publish(name, p) }, "a name published twice")
 }
 
 func ExamplePublish() {
