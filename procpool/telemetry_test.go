@@ -135,7 +135,7 @@ func TestObserver(t *testing.T) {
 		got = append(got, v)
 	}
 	assert.Equal(t, []int{1, 4, 9, 16}, got)
-	require.NoError(t, rec.WaitEnded(ctx, 5))
+	require.NoError(t, rec.WaitEnded(bounded(t), 5))
 
 	var ended []observe.Event
 	for _, ev := range rec.Events() {
@@ -247,4 +247,11 @@ func assertGzip(t *testing.T, data []byte) {
 	require.NoError(t, err)
 	assert.NotEmpty(t, body)
 	assert.False(t, errors.Is(err, io.ErrUnexpectedEOF))
+}
+
+// bounded is a ctx for waits that must not hang a failing test.
+func bounded(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
 }

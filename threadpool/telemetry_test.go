@@ -113,7 +113,7 @@ func TestObserver(t *testing.T) {
 	require.NoError(t, p.Close())
 	_, err = executor.Submit(ctx, p, square, 5)
 	require.ErrorIs(t, err, executor.ErrShutdown)
-	require.NoError(t, rec.WaitEnded(ctx, 3))
+	require.NoError(t, rec.WaitEnded(bounded(t), 3))
 
 	var got []string
 	for _, ev := range rec.Events() {
@@ -145,4 +145,38 @@ func counters(t *testing.T, s executor.Stats) executor.Stats {
 func withoutTimings(s executor.Stats) executor.Stats {
 	s.QueueWait, s.Run, s.PerFunc = executor.Histogram{}, executor.Histogram{}, nil
 	return s
+}
+
+func TestObserverCancelledWhileQueued(t *testing.T) {
+	rec := observe.NewRecorder()
+	p := newPool(t, threadpool.WithMaxWorkers(1), threadpool.WithObserver(rec))
+	hold := make(chan struct{})
+	held, err := executor.Submit(context.Background(), p, waitFor, hold)
+	require.NoError(t, err)
+	ctx, cancel := context.WithCancel(context.Background())
+	queued, err := executor.Submit(ctx, p, square, 2)
+	require.NoError(t, err)
+	cancel()
+	_, err = queued.Result(context.Background())
+	require.ErrorIs(t, err, context.Canceled)
+	close(hold)
+	_, err = held.Result(context.Background())
+	require.NoError(t, err)
+	require.NoError(t, rec.WaitEnded(bounded(t), 2))
+	var ended []observe.Event
+	for _, ev := range rec.Events() {
+		if ev.What == "ended" && ev.Func == "threadpool_test.square" {
+			ended = append(ended, ev)
+		}
+	}
+	require.Len(t, ended, 1, "TaskEnded for the task cancelled in the queue")
+	assert.ErrorIs(t, ended[0].Err, context.Canceled)
+	assert.Zero(t, ended[0].Run)
+}
+
+// bounded is a ctx for waits that must not hang a failing test.
+func bounded(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return ctx
 }

@@ -51,7 +51,12 @@ type task struct {
 func (t *task) Context() context.Context { return t.ctx }
 
 func (t *task) Start() bool {
-	if !t.Task.Start() {
+	if !t.Task.Start() { // cancelled while queued, and resolved so
+		err := t.Task.Context().Err()
+		if err == nil {
+			err = executor.ErrCancelled
+		}
+		t.end(err)
 		return false
 	}
 	now := timing.Now()
