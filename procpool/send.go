@@ -108,7 +108,7 @@ func (p *Pool) start(u *unit) (live int) {
 			if now == 0 {
 				now = timing.Now()
 			}
-			j.sent = now
+			j.sent.Store(now)
 		}
 		j.started = true
 		live++

@@ -73,7 +73,8 @@ func (w *worker) timed(j *job) { w.p.timed(w, j) }
 // timed records j's queue wait and run time as j ends; w is the worker whose reader
 // records it, or nil.
 func (p *Pool) timed(w *worker, j *job) {
-	if j.sent == 0 || j.queued == 0 {
+	sent := j.sent.Swap(0) // recorded once
+	if sent == 0 || j.queued == 0 {
 		return
 	}
 	end := timing.Now()
@@ -87,9 +88,8 @@ func (p *Pool) timed(w *worker, j *job) {
 			w.tel.last = f
 		}
 	}
-	f.QueueWait.Add(time.Duration(j.sent - j.queued))
-	f.Run.Add(time.Duration(end - j.sent))
-	j.sent = 0 // recorded once
+	f.QueueWait.Add(time.Duration(sent - j.queued))
+	f.Run.Add(time.Duration(end - sent))
 }
 
 // addTimings adds the pool's timings to s.

@@ -15,7 +15,7 @@ type job struct {
 	started bool          // Start was called: it is Running
 	retried bool          // it was run again alone after its worker died in a batch
 	queued  int64         // when it was taken, and
-	sent    int64         // when it was first sent (timing.Now; 0: not timed)
+	sent    atomic.Int64  // when it was first sent (timing.Now; 0: not timed): read by w's reader
 	done    atomic.Bool
 }
 
