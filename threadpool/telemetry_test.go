@@ -180,3 +180,22 @@ func bounded(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	return ctx
 }
+
+// TestTimingsAllocateNothing: the timings add no allocation per task.
+func TestTimingsAllocateNothing(t *testing.T) {
+	allocs := func(opts ...threadpool.Option) float64 {
+		p := newPool(t, append(opts, threadpool.WithMaxWorkers(1))...)
+		ctx := context.Background()
+		run := func() {
+			f, err := executor.Submit(ctx, p, square, 3)
+			require.NoError(t, err)
+			_, err = f.Result(ctx)
+			require.NoError(t, err)
+		}
+		run() // the worker and the function's record exist from here on
+		return testing.AllocsPerRun(200, run)
+	}
+	off := allocs(threadpool.WithTimings(false))
+	on := allocs()
+	assert.LessOrEqual(t, on, off, "allocations per task with timings (%v) and without (%v)", on, off)
+}
