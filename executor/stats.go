@@ -13,6 +13,19 @@ type Stats struct {
 	Running int // tasks running now
 	Queued  int // tasks waiting for a worker
 	Workers int // workers alive: goroutines or processes
+	Busy    int // of which running a task now
+
+	// Restarts counts the workers that replaced one that died or was recycled, over the
+	// pool's life; a goroutine pool has none.
+	Restarts uint64
+
+	// QueueWait and Run are the distributions of the tasks' time in the queue (from
+	// Submit to their start) and of their run time, over every task that started and
+	// ended (a Map chunk that a process pool sends whole counts once); PerFunc has them
+	// per registered function ("" for closures). They stay empty (PerFunc nil) when the
+	// backend's timings are turned off.
+	QueueWait, Run Histogram
+	PerFunc        map[string]FuncStats
 
 	// PerWorker has a backend's own figures per worker; a process pool fills it, a
 	// goroutine pool leaves it nil.

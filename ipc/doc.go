@@ -62,6 +62,29 @@
 // chunk's id cancels the calls not yet run (each fails with the reason) and the ctx of
 // the one running.
 //
+// # Telemetry frames (version 1, optional)
+//
+// Two more optional parts, each used only with a worker whose Hello announces its bit;
+// a worker that does not know them never announces them and never receives them:
+//
+//	Profile (parent→worker, kind 11)       id uvarint, name string, duration varint (nanoseconds)
+//	Profile (worker→parent, kind 11)       id uvarint, error string, data rest
+//	Context (parent→worker, kind 13)       id uvarint, count uvarint, n uvarint, n × (key string, value string)
+//
+// Profile, feature bit 4 (FeatureProfile), asks for the runtime/pprof profile of that name
+// ("cpu": a CPU profile taken for duration; "heap", "goroutine", "allocs" or any other
+// name runtime/pprof knows: at once). The worker answers with a Profile frame of the same
+// id: an empty error and the gzipped protobuf profile as data, or the error's text and no
+// data. It must answer while it runs a task: a Go worker reads it from a second goroutine,
+// which a pipe worker's parent wakes with SIGUSR2 after the frame (a worker that
+// announces the bit ignores SIGUSR2 otherwise). Ids are the parent's, apart from tasks'.
+//
+// Context, feature bit 8 (FeatureContext), comes just before the Task, Batch or Chunk
+// frame that holds the tasks it is for: the count tasks whose ids start at id. Its fields
+// are a task's propagated context (W3C traceparent and tracestate, baggage: whatever the
+// parent's propagator injects), which the worker's propagator extracts into the task's
+// ctx. The parent sends none when the propagator wrote nothing.
+//
 // where task is: id uvarint, function name string, deadline varint (Unix nanoseconds;
 // 0 for none), input bytes (the encoded argument).
 //

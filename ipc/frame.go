@@ -50,6 +50,12 @@ const (
 )
 
 func (k Kind) String() string {
+	switch k {
+	case KindProfile:
+		return "profile"
+	case KindContext:
+		return "context"
+	}
 	names := [...]string{"invalid", "hello", "task", "batch", "result", "error", "cancel", "shutdown", "chunk", "chunk result", "failure"}
 	if int(k) < len(names) {
 		return names[k]

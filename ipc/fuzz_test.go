@@ -26,6 +26,9 @@ func FuzzDecode(f *testing.F) {
 	f.Add(ipc.AppendChunk(nil, ipc.Task{ID: 6, Func: "f", Input: []byte{0x12, 1, 2, 2, 4}}, 2))
 	cr, start := ipc.BeginChunkResult(nil, 7, []ipc.Error{{ID: 1, Kind: ipc.ErrPanic, Message: "p", Stack: []byte("s")}})
 	f.Add(ipc.EndFrame(append(cr, 0x12, 1, 2, 2, 0), start))
+	f.Add(ipc.AppendContext(nil, ipc.TaskContext{ID: 8, Count: 2, Fields: []string{"traceparent", "00-01-02-01"}}))
+	f.Add(ipc.AppendProfileRequest(nil, ipc.ProfileRequest{ID: 9, Name: "cpu", Duration: 1e9}))
+	f.Add(ipc.AppendProfileReply(nil, ipc.ProfileReply{ID: 9, Data: []byte{0x1f, 0x8b}}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		r := ipc.NewReader(bytes.NewReader(data), 1<<16)
 		for {
@@ -50,6 +53,11 @@ func FuzzDecode(f *testing.F) {
 				ipc.DecodeChunk(body)
 			case ipc.KindChunkResult:
 				ipc.DecodeChunkResult(body)
+			case ipc.KindContext:
+				ipc.DecodeContext(body)
+			case ipc.KindProfile:
+				ipc.DecodeProfileRequest(body)
+				ipc.DecodeProfileReply(body)
 			}
 			var v struct{ A int }
 			ipc.Binary.Decode(body, &v)

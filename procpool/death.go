@@ -144,6 +144,7 @@ func (p *Pool) workerDied(w *worker, x exitInfo) {
 	p.resolveIn(nil, func() {
 		for _, f := range fails {
 			p.failed.Add(uint64(f.j.size()))
+			p.timed(nil, f.j)
 			f.j.t.Fail(f.err)
 		}
 		p.fail(dropped, p.brokenErr())

@@ -6,6 +6,7 @@ import (
 
 	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/observe"
 	"github.com/dualpool/dualpool/ipc"
 )
 
@@ -13,7 +14,11 @@ import (
 // encoded here, in the caller's goroutine, and when a worker is free the task's frame is
 // written from here too. A value the codec cannot encode fails its own Future and
 // nothing else.
-func (p *Pool) Execute(ctx context.Context, t backend.Task) error {
+func (p *Pool) Execute(ctx context.Context, t backend.Task) (err error) {
+	if o := p.cfg.telemetry.observer; o != nil {
+		t = observe.Wrap(t, o)
+		defer func() { observe.Refused([]backend.Task{t}, err) }()
+	}
 	if err := p.admit(t); err != nil {
 		return err
 	}
@@ -28,10 +33,18 @@ func (p *Pool) Execute(ctx context.Context, t backend.Task) error {
 
 // ExecuteBatch implements backend.Batcher: the batch goes to one worker in one frame (or
 // in as few as the frame limit allows), and its results come back together.
-func (p *Pool) ExecuteBatch(ctx context.Context, batch []backend.Task) error {
+func (p *Pool) ExecuteBatch(ctx context.Context, batch []backend.Task) (err error) {
 	if len(batch) == 0 {
 		return nil
 	}
+	if o := p.cfg.telemetry.observer; o != nil {
+		batch = observeBatch(batch, o)
+		defer func() { observe.Refused(batch, err) }()
+	}
+	return p.executeBatch(batch)
+}
+
+func (p *Pool) executeBatch(batch []backend.Task) error {
 	if err := p.admit(batch...); err != nil {
 		return err
 	}
@@ -44,7 +57,11 @@ func (p *Pool) ExecuteBatch(ctx context.Context, batch []backend.Task) error {
 // one encoding and one decoding for the whole chunk. A chunk whose arguments do not encode
 // together or do not fit a frame, or a pool whose workers do not announce chunks, goes as
 // a batch instead, call by call.
-func (p *Pool) ExecuteChunk(ctx context.Context, c backend.Chunk) error {
+func (p *Pool) ExecuteChunk(ctx context.Context, c backend.Chunk) (err error) {
+	if o := p.cfg.telemetry.observer; o != nil {
+		c = observe.WrapChunk(c, o)
+		defer func() { observe.Refused([]backend.Task{c}, err) }()
+	}
 	if err := p.admit(c); err != nil {
 		return err
 	}
@@ -52,12 +69,12 @@ func (p *Pool) ExecuteChunk(ctx context.Context, c backend.Chunk) error {
 	chunks := p.features&ipc.FeatureChunk != 0
 	p.mu.Unlock()
 	if !chunks {
-		return p.ExecuteBatch(ctx, c.Items())
+		return p.executeBatch(c.Items())
 	}
 	u := unitOne(c, c)
 	in, err := p.encodeInput(nil, c)
 	if err != nil {
-		return p.ExecuteBatch(ctx, c.Items())
+		return p.executeBatch(c.Items())
 	}
 	u.one.input = in
 	return p.take(u, nil, nil, c.Len())
@@ -108,7 +125,11 @@ func (p *Pool) checkedLocked(name string) error {
 func (p *Pool) take(one *unit, units []*unit, bad []failure, n int) error {
 	var buf [1]dispatch
 	sends := buf[:0]
+	now := p.now()
 	place := func(u *unit) {
+		for _, j := range u.jobs {
+			j.queued = now
+		}
 		if k := len(p.idle); k > 0 {
 			w := p.idle[k-1]
 			p.idle = p.idle[:k-1]

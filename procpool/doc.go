@@ -99,6 +99,15 @@
 // by itself) until someone kills what is in them (write 1 to each leaf's cgroup.kill) and
 // removes them (rmdir).
 //
+// # Telemetry
+//
+// Stats has the queue-wait and round-trip histograms of every function ([WithTimings]),
+// the busy workers and the restarts. [WithObserver] hears of each task's queueing,
+// dispatch and end, with why its worker was killed; [WithPropagator], given to the pool
+// and to [ServeIfWorker], carries a task's trace to its worker. [Pool.Profile] takes a
+// pprof profile of one worker, even mid-task. Prometheus and OpenTelemetry adapters are
+// in the module github.com/dualpool/dualpool/telemetry.
+//
 // # Costs
 //
 // From the package benchmarks on a 2-core machine, each beside its baseline in the same

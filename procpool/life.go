@@ -42,6 +42,7 @@ func (w *worker) life() {
 	if err != io.EOF {
 		w.kill(&killInfo{reason: killProtocol, err: err})
 	}
+	w.endProfiles()
 	p.workerGone(w)
 	p.workerDied(w, w.reap())
 }
@@ -69,6 +70,11 @@ func (w *worker) readAnswers(r *ipc.Reader) error {
 		case ipc.KindChunkResult:
 			a.id, a.failed, a.out, err = ipc.DecodeChunkResult(body)
 			a.chunk = true
+		case ipc.KindProfile:
+			if err := w.profiled(body); err != nil {
+				return err
+			}
+			continue
 		default:
 			err = fmt.Errorf("%w: unexpected %v frame from worker", ipc.ErrCorrupt, kind)
 		}
@@ -98,6 +104,7 @@ func (w *worker) answered(a *answer) error {
 	if err != nil {
 		return err
 	}
+	w.timed(j)
 	n := j.size()
 	// A call of a chunk ended its goroutine with runtime.Goexit: the worker could not
 	// tell what the others gave, so each runs again alone, as after a crash.
@@ -237,6 +244,7 @@ func (w *worker) handshake(r *ipc.Reader) error {
 		return fmt.Errorf("%w: its functions hash to %s, this program's to %s (a binary rebuilt or replaced under "+
 			"the running program?)", errOtherCode, h.Registry, mainRegistry)
 	}
+	w.tel.features = h.Features
 	w.p.hello(h.Names, h.Features)
 	if cfg.initName == "" {
 		return nil

@@ -34,7 +34,10 @@ func TestMain(m *testing.M) {
 	if os.Getenv(envMode) == "extra" { // a worker built from other code than its parent
 		executor.Register("procpool_test.extra", func(context.Context, int) (int, error) { return 0, nil })
 	}
-	procpool.ServeIfWorker()
+	if os.Getenv(envMode) == "nopropagator" { // a worker that does not read Context frames
+		procpool.ServeIfWorker()
+	}
+	procpool.ServeIfWorker(procpool.WithPropagator(propagators{testPropagator{}, tenantPropagator{}}))
 	switch os.Getenv(envMode) {
 	case "parent":
 		os.Exit(parentMain())

@@ -46,6 +46,7 @@ type config struct {
 	keepEnv        []string
 	credential     *syscall.Credential
 	cgroup         *CgroupLimits
+	telemetry      telemetryConfig // telemetry.go
 	errs           []error
 }
 

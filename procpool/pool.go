@@ -44,6 +44,7 @@ type Pool struct {
 	finishOnce sync.Once
 
 	resolving atomic.Int32 // the pool's goroutines resolving tasks now (see resolveIn)
+	tel       poolTelemetry
 
 	submitted, completed, failed, cancelled atomic.Uint64
 	running                                 atomic.Int64

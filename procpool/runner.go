@@ -152,7 +152,7 @@ func (r *runner) invoke(j *serverJob) error {
 	mark := len(r.buf)
 	var start int
 	r.buf, start = ipc.BeginResult(r.buf, j.ID)
-	err := r.call.Run(&j.ctx, r.dec, r.enc)
+	err := r.call.Run(j.context(r.s), r.dec, r.enc)
 	r.input = nil
 	if err != nil {
 		r.buf = r.buf[:mark]
@@ -184,7 +184,7 @@ func (r *runner) flush() {
 	if len(r.buf) == 0 {
 		return
 	}
-	if _, err := r.s.out.Write(r.buf); err != nil {
+	if err := r.s.write(r.buf); err != nil {
 		os.Exit(workerFatal("writing results: %v", err)) // the parent is gone
 	}
 	r.buf = r.buf[:0]
@@ -255,7 +255,7 @@ func (r *runner) invokeChunk(j *serverJob) error {
 		}
 	}
 	r.job, r.input, r.err, r.failed = j, j.Input, nil, r.failed[:0]
-	err := r.call.RunChunk(&j.ctx, r.dec, r.chunkStop, r.chunkFail, r.chunkEncode)
+	err := r.call.RunChunk(j.context(r.s), r.dec, r.chunkStop, r.chunkFail, r.chunkEncode)
 	r.job, r.input = nil, nil
 	if err != nil && err == r.err {
 		return fmt.Errorf("%w: %w", errEncode, err)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/dualpool/dualpool/internal/timing"
 	"github.com/dualpool/dualpool/ipc"
 )
 
@@ -85,6 +86,7 @@ func (w *worker) send(u *unit) {
 // start moves u's new tasks to Running and counts the live ones; a task cancelled
 // meanwhile is answered here.
 func (p *Pool) start(u *unit) (live int) {
+	var now int64
 	for _, j := range u.jobs {
 		n := j.size()
 		switch {
@@ -102,6 +104,12 @@ func (p *Pool) start(u *unit) (live int) {
 			j.t.Fail(fmt.Errorf("procpool: task not run again after its worker died: %w", j.t.Context().Err()))
 			continue
 		}
+		if !j.started && j.queued != 0 {
+			if now == 0 {
+				now = timing.Now()
+			}
+			j.sent.Store(now)
+		}
 		j.started = true
 		live++
 	}
@@ -111,9 +119,9 @@ func (p *Pool) start(u *unit) (live int) {
 // writeUnit writes the frame of u's live tasks.
 func (w *worker) writeUnit(u *unit, live int) error {
 	if j := u.jobs[0]; live == 1 && len(u.jobs) == 1 && j.chunk == nil && len(j.input) >= largeInput {
-		return w.writeLarge(taskOf(u, 0))
+		return w.writeLarge(u, taskOf(u, 0))
 	}
-	return w.write(func(b []byte) []byte { return appendUnit(b, u, live) })
+	return w.write(func(b []byte) []byte { return appendUnit(w.appendContext(b, u), u, live) })
 }
 
 // largeInput is the size from which an argument is written apart from its frame.

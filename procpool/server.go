@@ -25,6 +25,9 @@ type server struct {
 	maxFrame int
 	exit     chan int // the code serve returns
 
+	wmu sync.Mutex // writes to out: answers, and profiles from their own goroutine
+	tel serverTelemetry
+
 	mu      sync.Mutex
 	reading bool        // a goroutine holds the reader role, or is about to
 	cur     *serverUnit // the unit being run
@@ -38,8 +41,9 @@ type serverUnit struct {
 
 type serverJob struct {
 	ipc.Task
-	n   int // the calls of a Chunk frame, or 0 for one task
-	ctx taskCtx
+	n      int // the calls of a Chunk frame, or 0 for one task
+	ctx    taskCtx
+	fields []string // its propagated context, from a Context frame
 }
 
 func newServer(in io.Reader, out io.Writer, codec ipc.Codec, maxFrame int) *server {
@@ -79,6 +83,18 @@ func (s *server) loop(r *runner) {
 				os.Exit(workerFatal("reading from parent: %v", err))
 			}
 			s.cancel(id, why)
+		case ipc.KindContext:
+			c, err := ipc.DecodeContext(body)
+			if err != nil {
+				os.Exit(workerFatal("reading from parent: %v", err))
+			}
+			s.tel.pending = append(s.tel.pending, c)
+		case ipc.KindProfile:
+			req, err := ipc.DecodeProfileRequest(body)
+			if err != nil {
+				os.Exit(workerFatal("reading from parent: %v", err))
+			}
+			go s.profile(req)
 		case ipc.KindShutdown:
 			s.exit <- 0
 			return
@@ -106,6 +122,7 @@ func (s *server) decodeUnit(kind ipc.Kind, body []byte) (*serverUnit, error) {
 		}
 		u := &serverUnit{jobs: []serverJob{{Task: t, n: n}}}
 		u.jobs[0].ctx.init(s, t.Deadline)
+		s.attachContexts(u)
 		return u, nil
 	}
 	body = slices.Clone(body) // its tasks decode their arguments one after another
@@ -117,6 +134,7 @@ func (s *server) decodeUnit(kind ipc.Kind, body []byte) (*serverUnit, error) {
 	for i := range u.jobs {
 		u.jobs[i].ctx.init(s, u.jobs[i].Deadline)
 	}
+	s.attachContexts(u)
 	return u, err
 }
 

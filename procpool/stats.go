@@ -21,8 +21,15 @@ func (p *Pool) Stats() executor.Stats {
 		if w.ready && !w.retiring {
 			live = append(live, w)
 		}
+		if w.ready && w.cur.Load() != nil {
+			s.Busy++
+		}
+	}
+	for _, n := range p.restarts {
+		s.Restarts += uint64(n)
 	}
 	p.mu.Unlock()
+	p.addTimings(&s)
 	s.Completed = p.completed.Load()
 	s.Failed = p.failed.Load()
 	s.Cancelled = p.cancelled.Load()

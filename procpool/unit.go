@@ -14,6 +14,8 @@ type job struct {
 	input   []byte        // the encoded argument, or the chunk's arguments
 	started bool          // Start was called: it is Running
 	retried bool          // it was run again alone after its worker died in a batch
+	queued  int64         // when it was taken, and
+	sent    atomic.Int64  // when it was first sent (timing.Now; 0: not timed): read by w's reader
 	done    atomic.Bool
 }
 

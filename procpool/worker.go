@@ -45,6 +45,7 @@ type worker struct {
 	resolving atomic.Bool          // its reader is resolving tasks: running their callbacks
 	tasks     atomic.Uint64
 	killed    atomic.Pointer[killInfo]
+	tel       workerTelemetry
 	exitTimer atomic.Pointer[time.Timer] // kills it if it does not exit when told
 
 	// under p.mu
@@ -122,10 +123,10 @@ const keepBuffer = 8 << 20
 
 // writeLarge sends a Task frame whose large argument goes out in a write of its own,
 // not copied into the frame.
-func (w *worker) writeLarge(t ipc.Task) error {
+func (w *worker) writeLarge(u *unit, t ipc.Task) error {
 	w.wmu.Lock()
 	defer w.wmu.Unlock()
-	w.wbuf = ipc.AppendTaskPrefix(w.wbuf[:0], t)
+	w.wbuf = ipc.AppendTaskPrefix(w.appendContext(w.wbuf[:0], u), t)
 	if _, err := w.conn.Write(w.wbuf); err != nil {
 		return err
 	}

@@ -4,8 +4,9 @@ import "github.com/dualpool/dualpool/backend"
 
 // item is one entry of the pool's queue: a task, or a batch from Map's Chunk.
 type item struct {
-	task  backend.Task
-	batch []backend.Task
+	task   backend.Task
+	batch  []backend.Task
+	queued int64 // when it was taken (timing.Now), 0 with WithTimings(false)
 }
 
 // size is the number of tasks in it: the queue's weight of it.

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"runtime"
 	"time"
+
+	"github.com/dualpool/dualpool/executor"
 )
 
 // Option configures a [Pool] made by [New].
@@ -23,6 +25,8 @@ type config struct {
 	initializer func(context.Context) error
 	name        string
 	logger      *slog.Logger
+	noTimings   bool                  // WithTimings(false)
+	observer    executor.TaskObserver // WithObserver
 	errs        []error
 }
 

@@ -11,6 +11,8 @@ import (
 	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
 	"github.com/dualpool/dualpool/internal/fifo"
+	"github.com/dualpool/dualpool/internal/observe"
+	"github.com/dualpool/dualpool/internal/timing"
 )
 
 // Pool is a goroutine pool. Make one with [New]; it is safe for concurrent use.
@@ -36,10 +38,11 @@ type Pool struct {
 	// halt is read by workers before each task: running, cancelling or broken.
 	halt atomic.Int32
 
-	submitted uint64               // under mu
-	live      map[*worker]struct{} // each live worker, for its tally; under mu
-	retired   executor.Stats       // the tallies of workers gone, under mu
-	shared    tally                // for tasks resolved outside any worker
+	submitted    uint64               // under mu
+	live         map[*worker]struct{} // each live worker, for its tally; under mu
+	retired      executor.Stats       // the tallies of workers gone, under mu
+	retiredFuncs timing.Funcs         // and their timings
+	shared       tally                // for tasks resolved outside any worker
 }
 
 const (
@@ -94,7 +97,11 @@ func (p *Pool) ExecuteBatch(ctx context.Context, batch []backend.Task) error {
 	return p.enqueue(ctx, item{batch: batch})
 }
 
-func (p *Pool) enqueue(ctx context.Context, it item) error {
+func (p *Pool) enqueue(ctx context.Context, it item) (err error) {
+	it = p.stamp(it)
+	if p.cfg.observer != nil {
+		defer func() { observe.Refused(it.tasks(), err) }()
+	}
 	p.mu.Lock()
 	for {
 		switch {

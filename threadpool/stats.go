@@ -4,6 +4,7 @@ import (
 	"sync/atomic"
 
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/timing"
 )
 
 // tally counts tasks by outcome. Each worker keeps its own, on its own cache lines (see
@@ -31,5 +32,13 @@ func (p *Pool) Stats() executor.Stats {
 		w.addTo(&s)
 	}
 	p.shared.addTo(&s)
+	s.Busy = s.Running
+	if !p.cfg.noTimings {
+		for w := range p.live {
+			w.funcs.AddTo(&s)
+		}
+		p.retiredFuncs.AddTo(&s)
+		timing.Totals(&s)
+	}
 	return s
 }

@@ -27,6 +27,7 @@ type worker struct {
 	lastTask bool           // the task running is the last of its item
 	step     nextStep       // what the worker does after its item, once planned
 	nextItem item           // for stepRun
+	clocks                  // its tasks' timings and pprof labels
 	_        [64]byte
 }
 
@@ -142,6 +143,7 @@ func (w *worker) goexited() {
 
 // runItem runs the task of it, or each task of its batch in order.
 func (w *worker) runItem(it item) {
+	w.queued = it.queued
 	if it.task != nil {
 		w.lastTask = true
 		w.run(it.task)
@@ -166,6 +168,7 @@ func (w *worker) run(t backend.Task) {
 		return
 	}
 	w.running.Add(1)
+	w.begin(t)
 	t.Run(w.count)
 }
 
@@ -174,6 +177,7 @@ func (w *worker) run(t backend.Task) {
 // before the task's waiter wakes: a waiter that submits again at once then finds it,
 // instead of queueing behind a worker that is about to be free.
 func (w *worker) outcome(err error) {
+	w.end()
 	w.running.Add(-1)
 	if err != nil {
 		w.failed.Add(1)
@@ -205,6 +209,7 @@ func (w *worker) plan() {
 	}
 	p.idle++
 	w.step = stepWait
+	w.idle()
 }
 
 // next returns w's next item as planned, waiting for the handoff if need be. It reports
@@ -246,6 +251,7 @@ func (w *worker) exit() {
 	p := w.p
 	p.mu.Lock()
 	w.addTo(&p.retired)
+	p.retiredFuncs.Absorb(&w.funcs)
 	delete(p.live, w)
 	p.workers--
 	if p.closed && p.workers == 0 {

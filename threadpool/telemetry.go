@@ -1,0 +1,118 @@
+package threadpool
+
+import (
+	"context"
+	"runtime/pprof"
+	"time"
+
+	"github.com/dualpool/dualpool/backend"
+	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/observe"
+	"github.com/dualpool/dualpool/internal/timing"
+)
+
+// WithTimings turns the queue-wait and run-time histograms of [executor.Stats] on (the
+// default) or off. They cost two reads of the monotonic clock per task under load (three
+// when the task wakes an idle worker) and no allocation: BenchmarkSubmitResultTelemetry
+// measures it beside the same benchmark without.
+func WithTimings(on bool) Option {
+	return optionFunc(func(c *config) { c.noTimings = !on })
+}
+
+// WithObserver has o told of every task's queueing, start and end (see
+// [executor.TaskObserver]). A pool without one pays nothing for the hook; with one, each
+// task costs an allocation and the observer's own time.
+func WithObserver(o executor.TaskObserver) Option {
+	return optionFunc(func(c *config) { c.observer = o })
+}
+
+// stamp readies it for the queue: its timestamp, and its tasks wrapped for the observer.
+func (p *Pool) stamp(it item) item {
+	if o := p.cfg.observer; o != nil {
+		if it.task != nil {
+			it.task = observe.Wrap(it.task, o)
+		} else {
+			batch := make([]backend.Task, len(it.batch))
+			for i, t := range it.batch {
+				batch[i] = observe.Wrap(t, o)
+			}
+			it.batch = batch
+		}
+	}
+	if !p.cfg.noTimings {
+		it.queued = timing.Now()
+	}
+	return it
+}
+
+// clocks is what a worker keeps to time its tasks and label them for pprof. Only the
+// worker's goroutine touches it, except funcs, which Stats reads.
+type clocks struct {
+	funcs    timing.Funcs
+	recs     map[string]*funcRecord
+	rec      *funcRecord // the function of the task running, or of the last one
+	labelled bool        // the goroutine carries rec's labels, not the pool's
+	queued   int64       // when the item running was taken
+	start    int64       // when the task running started
+	// clock is when the last task ended, if the worker went on at once to the task
+	// now starting (from the queue, or the next of a batch): its start. 0 otherwise.
+	clock int64
+}
+
+// funcRecord is one function's histograms in a worker, and the pprof labels of its tasks.
+type funcRecord struct {
+	h      *timing.Func
+	labels context.Context
+}
+
+// begin starts timing t, and labels the goroutine with t's function.
+func (w *worker) begin(t backend.Task) {
+	if name := t.Func(); w.rec == nil || name != w.rec.h.Name {
+		w.rec = w.recordOf(name)
+		w.labelled = false
+	}
+	if !w.labelled {
+		pprof.SetGoroutineLabels(w.rec.labels)
+		w.labelled = true
+	}
+	if w.p.cfg.noTimings {
+		return
+	}
+	if w.start = w.clock; w.start == 0 {
+		w.start = timing.Now()
+	}
+}
+
+// recordOf returns the record of function name, made on first use.
+func (w *worker) recordOf(name string) *funcRecord {
+	r := w.recs[name]
+	if r == nil {
+		if w.recs == nil {
+			w.recs = map[string]*funcRecord{}
+		}
+		r = &funcRecord{h: w.funcs.Get(name), labels: pprof.WithLabels(w.p.labels, pprof.Labels("dualpool.func", name))}
+		w.recs[name] = r
+	}
+	return r
+}
+
+// end records the task that began: its queue wait and its run time.
+func (w *worker) end() {
+	if w.p.cfg.noTimings {
+		return
+	}
+	end := timing.Now()
+	w.rec.h.QueueWait.AddOwned(time.Duration(w.start - w.queued))
+	w.rec.h.Run.AddOwned(time.Duration(end - w.start))
+	w.clock = end
+}
+
+// idle marks w as waiting for work: its next task's start is not known yet, and its
+// goroutine no longer carries a function's label.
+func (w *worker) idle() {
+	w.clock = 0
+	if w.labelled {
+		pprof.SetGoroutineLabels(w.p.labels)
+		w.labelled = false
+	}
+}

@@ -1,0 +1,56 @@
+package threadpool_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/threadpool"
+)
+
+// BenchmarkSubmitResultTelemetry: BenchmarkSubmitResult's loop on 2 workers with the
+// timings of Stats on (the default) and off, and with an observer that does nothing; the
+// difference in ns/op is their cost per task.
+func BenchmarkSubmitResultTelemetry(b *testing.B) {
+	for _, c := range []struct {
+		name string
+		opt  threadpool.Option
+	}{
+		{"timings=off", threadpool.WithTimings(false)},
+		{"timings=on", nil},
+		{"timings=on+observer", threadpool.WithObserver(nopObserver{})},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			p, err := threadpool.New(threadpool.WithMaxWorkers(2), c.opt)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer p.Close()
+			ctx := context.Background()
+			futs := make([]*executor.Future[int], burst)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for done := 0; done < b.N; done += burst {
+				n := min(burst, b.N-done)
+				for i := range n {
+					if futs[i], err = executor.Submit(ctx, p, noop, i); err != nil {
+						b.Fatal(err)
+					}
+				}
+				for i := range n {
+					if v, err := futs[i].Result(ctx); v != i || err != nil {
+						b.Fatalf("Result() = %d, %v; want %d, <nil>", v, err, i)
+					}
+				}
+			}
+		})
+	}
+}
+
+type nopObserver struct{}
+
+func (nopObserver) TaskQueued(ctx context.Context, _ executor.TaskEvent) context.Context {
+	return ctx
+}
+func (nopObserver) TaskStarted(context.Context, executor.TaskEvent) {}
+func (nopObserver) TaskEnded(context.Context, executor.TaskEvent)   {}
