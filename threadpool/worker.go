@@ -26,6 +26,8 @@ type worker struct {
 	lastTask bool           // the task running is the last of its item
 	step     nextStep       // what the worker does after its item, once planned
 	nextItem item           // for stepRun
+	handoff  chan item      // for stepWait: the pool's handoff when it was planned
+	leaving  bool           // counted in the pool's leaving: a shrink stops it
 	_        [64]byte
 }
 
@@ -191,6 +193,12 @@ func (w *worker) plan() {
 	p := w.p
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.workers-p.leaving > p.cfg.maxWorkers { // a Resize shrank the pool: leave
+		w.leaving = true
+		p.leaving++
+		w.step = stepExit
+		return
+	}
 	if it, ok := p.queue.Pop(); ok {
 		if p.waiters > 0 {
 			p.wakeSubmittersLocked()
@@ -203,11 +211,12 @@ func (w *worker) plan() {
 		return
 	}
 	p.idle++
-	w.step = stepWait
+	w.step, w.handoff = stepWait, p.handoff
 }
 
 // next returns w's next item as planned, waiting for the handoff if need be. It reports
-// false when w should exit.
+// false when w should exit: the pool is closed, a shrink told it to, or it was idle for
+// the idle timeout with more than the minimum of workers left.
 func (w *worker) next(idle *time.Timer) (item, bool) {
 	p := w.p
 	switch w.step {
@@ -218,26 +227,57 @@ func (w *worker) next(idle *time.Timer) (item, bool) {
 	case stepExit:
 		return item{}, false
 	}
-	if idle == nil {
-		it, ok := <-p.handoff
-		return it, ok
+	for {
+		var timeout <-chan time.Time
+		if idle != nil {
+			idle.Reset(p.cfg.idleTimeout)
+			timeout = idle.C
+		}
+		select {
+		case it, ok := <-w.handoff:
+			if ok && !it.isExit() {
+				return it, true
+			}
+			if ok || !w.rehandoff() { // told to exit, or the pool is closed
+				w.leaving = ok
+				return item{}, false
+			}
+		case <-timeout:
+			if w.idleExpired() {
+				return item{}, false
+			}
+		}
 	}
-	idle.Reset(p.cfg.idleTimeout)
-	select {
-	case it, ok := <-p.handoff:
-		return it, ok
-	case <-idle.C:
-	}
+}
+
+// rehandoff is called when w's handoff was closed: it takes the pool's new one, which a
+// Resize made, and reports false if the pool is closed instead.
+func (w *worker) rehandoff() bool {
+	p := w.p
 	p.mu.Lock()
-	if p.idle > 0 { // nobody claimed a worker: this one may go
-		p.idle--
-		p.mu.Unlock()
-		p.cfg.logger.Debug("threadpool: idle worker exits", "pool", p.cfg.name)
-		return item{}, false
+	defer p.mu.Unlock()
+	if p.closed {
+		return false
 	}
-	p.mu.Unlock()
-	it, ok := <-p.handoff // a task has claimed this worker and is on its way
-	return it, ok
+	w.handoff = p.handoff
+	return true
+}
+
+// idleExpired is called when w has waited the idle timeout for a task: it reports
+// whether w may exit, which it may when no task has claimed it and more than the minimum
+// of workers would be left.
+func (w *worker) idleExpired() bool {
+	p := w.p
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.idle > 0 && p.workers-p.leaving > p.cfg.minWorkers { // nobody claimed a worker
+		p.idle--
+		p.leaving++
+		w.leaving = true
+		p.cfg.logger.Debug("threadpool: idle worker exits", "pool", p.cfg.name)
+		return true
+	}
+	return false // claimed (its task is on its way) or needed: wait again
 }
 
 // exit retires w: its tally joins those of the workers gone.
@@ -247,6 +287,9 @@ func (w *worker) exit() {
 	w.addTo(&p.retired)
 	delete(p.live, w)
 	p.workers--
+	if w.leaving {
+		p.leaving--
+	}
 	if p.closed && p.workers == 0 {
 		close(p.drained)
 	}
