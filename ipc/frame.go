@@ -50,6 +50,9 @@ const (
 )
 
 func (k Kind) String() string {
+	if k == KindRecycle {
+		return "recycle"
+	}
 	names := [...]string{"invalid", "hello", "task", "batch", "result", "error", "cancel", "shutdown", "chunk", "chunk result", "failure"}
 	if int(k) < len(names) {
 		return names[k]

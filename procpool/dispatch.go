@@ -20,10 +20,10 @@ func (p *Pool) Execute(ctx context.Context, t backend.Task) error {
 	u := unitOne(t, nil)
 	in, err := p.encodeInput(u.small[:0], t)
 	if err != nil {
-		return p.take(nil, nil, []failure{{&u.one, err}}, 1)
+		return p.take(ctx, nil, nil, []failure{{&u.one, err}}, 1)
 	}
 	u.one.input = in
-	return p.take(u, nil, nil, 1)
+	return p.take(ctx, u, nil, nil, 1)
 }
 
 // ExecuteBatch implements backend.Batcher: the batch goes to one worker in one frame (or
@@ -36,7 +36,7 @@ func (p *Pool) ExecuteBatch(ctx context.Context, batch []backend.Task) error {
 		return err
 	}
 	units, bad := p.encodeBatch(batch)
-	return p.take(nil, units, bad, len(batch))
+	return p.take(ctx, nil, units, bad, len(batch))
 }
 
 // ExecuteChunk implements backend.ChunkExecutor: the chunk's arguments are encoded as one
@@ -60,7 +60,7 @@ func (p *Pool) ExecuteChunk(ctx context.Context, c backend.Chunk) error {
 		return p.ExecuteBatch(ctx, c.Items())
 	}
 	u.one.input = in
-	return p.take(u, nil, nil, c.Len())
+	return p.take(ctx, u, nil, nil, c.Len())
 }
 
 // admit checks what can be checked before anything is encoded.
@@ -104,8 +104,9 @@ func (p *Pool) checkedLocked(name string) error {
 
 // take takes n tasks: the units to run (one, or several), and the tasks that failed to
 // encode. It checks once more that the pool accepts them, so that a Shutdown that came
-// meanwhile refuses them all (and resolves none); once they are taken, the bad ones fail.
-func (p *Pool) take(one *unit, units []*unit, bad []failure, n int) error {
+// meanwhile refuses them all (and resolves none), and waits within ctx for room in a
+// bounded queue; once they are taken, the bad ones fail.
+func (p *Pool) take(ctx context.Context, one *unit, units []*unit, bad []failure, n int) error {
 	var buf [1]dispatch
 	sends := buf[:0]
 	place := func(u *unit) {
@@ -115,11 +116,15 @@ func (p *Pool) take(one *unit, units []*unit, bad []failure, n int) error {
 			p.assignLocked(w, u)
 			sends = append(sends, dispatch{w, u})
 		} else {
-			p.queue.Push(u)
+			p.pushLocked(u)
 		}
 	}
+	admit := p.refuseLocked
+	if one != nil || len(units) > 0 {
+		admit = func() error { return p.admitLocked(ctx) }
+	}
 	p.mu.Lock()
-	if err := p.refuseLocked(); err != nil {
+	if err := admit(); err != nil {
 		p.mu.Unlock()
 		return err
 	}

@@ -21,6 +21,7 @@ const (
 	envWorker   = "DUALPOOL_WORKER"
 	envCodec    = "DUALPOOL_CODEC"
 	envMaxFrame = "DUALPOOL_MAX_FRAME"
+	envFeatures = "DUALPOOL_FEATURES" // the optional worker frames the parent takes
 )
 
 // The worker's ends of its IPC pipes.
@@ -47,6 +48,7 @@ func workerEnv(c *config) []string {
 		envWorker + "=" + strconv.Itoa(ipc.Version),
 		envCodec + "=" + c.codec.Name(),
 		envMaxFrame + "=" + strconv.Itoa(c.maxFrame),
+		envFeatures + "=" + strconv.FormatUint(uint64(ipc.FeatureRecycle), 10),
 	}
 }
 

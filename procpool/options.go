@@ -46,6 +46,14 @@ type config struct {
 	keepEnv        []string
 	credential     *syscall.Credential
 	errs           []error
+
+	// elastic.go, queue.go, lifetime.go
+	minWorkers   int // < 0: not set, a pool of fixed size
+	queueSize    int // < 0: unbounded
+	nonBlocking  bool
+	queueTimeout time.Duration
+	workerTTL    time.Duration
+	idleTTL      time.Duration
 }
 
 func defaultConfig() config {
@@ -62,6 +70,8 @@ func defaultConfig() config {
 		intensity:    5,
 		period:       10 * time.Second,
 		transport:    pipes{},
+		minWorkers:   -1,
+		queueSize:    -1,
 	}
 }
 
@@ -234,6 +244,7 @@ func WithMaxMessageSize(n int) Option {
 }
 
 func (c *config) err() error {
+	c.checkSizes()
 	if err := errors.Join(c.errs...); err != nil {
 		return fmt.Errorf("procpool: %w", err)
 	}

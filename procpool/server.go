@@ -24,6 +24,7 @@ type server struct {
 	codec    ipc.Codec
 	maxFrame int
 	exit     chan int // the code serve returns
+	recycle  bool     // the parent takes Recycle frames
 
 	mu      sync.Mutex
 	reading bool        // a goroutine holds the reader role, or is about to
