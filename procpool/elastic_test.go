@@ -143,3 +143,29 @@ func TestIdleTTLFixedReplaces(t *testing.T) {
 		return err == nil && pid != first
 	}, 20*time.Second, 20*time.Millisecond)
 }
+
+// TestWorkerTTLQuarter: workers aging out are replaced a quarter of the pool at a time,
+// so under load at least 3 of 4 stay ready.
+func TestWorkerTTLQuarter(t *testing.T) {
+	const n = 4
+	p := newPool(t, procpool.WithWorkers(n), procpool.WithWorkerTTL(20*time.Millisecond),
+		procpool.WithRestartIntensity(0, time.Minute))
+	require.Eventually(t, func() bool { return p.Stats().Workers == n }, 20*time.Second, time.Millisecond)
+	pids := map[int]bool{}
+	lowest := n
+	for len(pids) < 3*n {
+		var futs []*executor.Future[int]
+		for range n {
+			f, err := executor.Submit(context.Background(), p, pidOf, 0)
+			require.NoError(t, err)
+			futs = append(futs, f)
+		}
+		lowest = min(lowest, p.Stats().Workers)
+		for _, f := range futs {
+			pid, err := f.Result(context.Background())
+			require.NoError(t, err)
+			pids[pid] = true
+		}
+	}
+	assert.GreaterOrEqual(t, lowest, n-1, "ready workers while they age out")
+}

@@ -96,7 +96,7 @@ func ExampleWithQueueTimeout() {
 	ctx := context.Background()
 
 	nap, _ := executor.Submit(ctx, pool, Nap, 200*time.Millisecond) // takes the one worker
-	f, _ := executor.Submit(ctx, pool, Cube, 2)                      // and this one waits
+	f, _ := executor.Submit(ctx, pool, Cube, 2)                     // and this one waits
 	_, err = f.Result(ctx)
 	fmt.Println(errors.Is(err, executor.ErrQueueTimeout), errors.Is(err, executor.ErrCancelled))
 	_, err = nap.Result(ctx) // it ran longer than the queue timeout: that bounds the wait only
