@@ -53,12 +53,12 @@ func (p *Pool) replaceQuotaLocked() bool {
 // retiresLocked reports whether w must leave after the unit it has just finished, by the
 // one rule of every planned departure: too many tasks, over its soft memory limit, a
 // Reset or a Recycle asked for it, past its lifetime, or above the pool's size.
-func (p *Pool) retiresLocked(w *worker, now time.Time) bool {
+func (p *Pool) retiresLocked(w *worker) bool {
 	switch {
 	case p.cfg.maxTasks > 0 && w.tasks.Load() >= uint64(p.cfg.maxTasks),
 		w.overSoft, w.replace, w.recycle.Load(), w.shrink, w.slot >= p.size.max:
 		return true
-	case !w.expires.IsZero() && now.After(w.expires):
+	case !w.expires.IsZero() && time.Now().After(w.expires):
 		return p.replaceQuotaLocked()
 	}
 	return false

@@ -79,8 +79,9 @@ func (c *config) fail(format string, args ...any) {
 	c.errs = append(c.errs, fmt.Errorf(format, args...))
 }
 
-// WithWorkers sets how many worker processes the pool keeps (n ≥ 1). The default is
-// runtime.NumCPU().
+// WithWorkers sets how many worker processes the pool keeps (n ≥ 1); with
+// [WithMinWorkers], the most it grows to. [Pool.Resize] changes it while the pool runs.
+// The default is runtime.NumCPU().
 func WithWorkers(n int) Option {
 	return optionFunc(func(c *config) {
 		if n < 1 {

@@ -184,7 +184,7 @@ func (p *Pool) unitDone(w *worker, u *unit) *unit {
 		p.mu.Unlock()
 		return nil
 	}
-	retire := p.retiresLocked(w, time.Now())
+	retire := p.retiresLocked(w)
 	var next *unit
 	exit := false
 	if retire {

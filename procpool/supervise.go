@@ -42,7 +42,7 @@ func (p *Pool) workerReady(w *worker) {
 	p.signalFirstLocked(nil)
 	var next *unit
 	exit := false
-	if p.retiresLocked(w, time.Now()) { // a Reset or a shrink came while it started
+	if p.retiresLocked(w) { // a Reset or a shrink came while it started
 		p.retireLocked(w)
 		exit = true
 	} else {

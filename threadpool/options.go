@@ -44,7 +44,7 @@ func defaultConfig() config {
 func DefaultMaxWorkers() int { return min(32, runtime.NumCPU()+4) }
 
 // WithMaxWorkers sets how many tasks run at once (n ≥ 1). Workers start as tasks arrive,
-// never more than n.
+// never more than n. [Pool.Resize] changes n while the pool runs.
 func WithMaxWorkers(n int) Option {
 	return optionFunc(func(c *config) {
 		if n < 1 {

@@ -19,9 +19,14 @@ func (p *Pool) Resize(ctx context.Context, n int) error {
 		return fmt.Errorf("threadpool %s: Resize(%d): want at least 1", p.cfg.name, n)
 	}
 	p.mu.Lock()
-	if p.closed {
+	switch {
+	case p.closed:
 		p.mu.Unlock()
 		return executor.ErrShutdown
+	case p.broken != nil:
+		err := p.broken
+		p.mu.Unlock()
+		return err
 	}
 	p.cfg.logger.Debug("threadpool: resize", "pool", p.cfg.name, "from", p.cfg.maxWorkers, "to", n)
 	p.cfg.maxWorkers = n
