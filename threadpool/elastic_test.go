@@ -2,6 +2,7 @@ package threadpool_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -177,4 +178,63 @@ func TestResizeFromTask(t *testing.T) {
 	require.NoError(t, err)
 	_, err = f.Result(context.Background())
 	require.NoError(t, err)
+}
+
+// TestQueueTimeoutBatch: a Map chunk waits as one, and each of its calls fails.
+func TestQueueTimeoutBatch(t *testing.T) {
+	p := newPool(t, threadpool.WithMaxWorkers(1), threadpool.WithQueueTimeout(10*time.Millisecond))
+	l := newLatch(1)
+	held := l.hold(t, p)
+	l.waitStarted(1)
+	n := 0
+	for _, err := range executor.Map(context.Background(), p, square, slices.Values([]int{1, 2, 3, 4}), executor.Chunk(2)) {
+		require.ErrorIs(t, err, executor.ErrQueueTimeout)
+		n++
+	}
+	assert.Equal(t, 4, n)
+	close(l.release)
+	_, err := held.Result(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, uint64(4), p.Stats().Cancelled)
+}
+
+// TestResizeChurn resizes the pool up and down under 600 tasks: every Future resolves
+// once with its own result, and the pool ends with no more workers than its last size.
+func TestResizeChurn(t *testing.T) {
+	p := newPool(t, threadpool.WithMaxWorkers(4), threadpool.WithMinWorkers(1),
+		threadpool.WithIdleTimeout(time.Millisecond), threadpool.WithQueueSize(16))
+	stop := make(chan struct{})
+	resized := make(chan struct{})
+	go func() {
+		defer close(resized)
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			if err := p.Resize(context.Background(), 1+i%5); err != nil {
+				t.Errorf("Resize: %v", err)
+				return
+			}
+		}
+	}()
+	const n = 600
+	futs := make([]*executor.Future[int], n)
+	for i := range futs {
+		f, err := executor.Submit(context.Background(), p, square, i)
+		require.NoError(t, err)
+		futs[i] = f
+	}
+	for i, f := range futs {
+		v, err := f.Result(context.Background())
+		require.NoError(t, err)
+		require.Equal(t, i*i, v, "Submit(%d)", i)
+	}
+	close(stop)
+	<-resized
+	require.NoError(t, p.Resize(context.Background(), 2))
+	assert.LessOrEqual(t, p.Stats().Workers, 2)
+	s := p.Stats()
+	assert.Equal(t, uint64(n), s.Completed)
 }
