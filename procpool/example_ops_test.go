@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log"
+	"os"
 	"time"
 
 	"github.com/dualpool/dualpool/executor"
@@ -79,10 +80,10 @@ func ExampleRecycle() {
 	// Output: loaded thumbnailer <nil>
 }
 
-// Nap sleeps for d: a task that holds its worker.
-var Nap = executor.Register("example.nap", func(ctx context.Context, d time.Duration) (struct{}, error) {
+// Nap sleeps for d, a task that holds its worker, and returns the worker's pid.
+var Nap = executor.Register("example.nap", func(ctx context.Context, d time.Duration) (int, error) {
 	time.Sleep(d)
-	return struct{}{}, nil
+	return os.Getpid(), nil
 })
 
 // A task that cannot start within its queue timeout fails with an error that says so,
@@ -104,4 +105,42 @@ func ExampleWithQueueTimeout() {
 	// Output:
 	// true true
 	// <nil>
+}
+
+// A bounded queue: with WithNonBlocking, a full queue refuses at once.
+func ExampleWithQueueSize() {
+	pool, err := procpool.New(procpool.WithWorkers(1), procpool.WithQueueSize(1), procpool.WithNonBlocking())
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer pool.Close()
+	ctx := context.Background()
+
+	nap, _ := executor.Submit(ctx, pool, Nap, 100*time.Millisecond) // runs
+	queued, _ := executor.Submit(ctx, pool, Cube, 2)                // waits
+	_, err = executor.Submit(ctx, pool, Cube, 3)                    // finds the queue full
+	fmt.Println(errors.Is(err, executor.ErrQueueFull))
+	nap.Result(ctx)
+	fmt.Println(queued.Result(ctx))
+	// Output:
+	// true
+	// 8 <nil>
+}
+
+// Workers renewed as they age: a worker past its lifetime finishes its task, then a new
+// one takes its place.
+func ExampleWithWorkerTTL() {
+	pool, err := procpool.New(procpool.WithWorkers(1), procpool.WithWorkerTTL(10*time.Millisecond))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer pool.Close()
+	ctx := context.Background()
+
+	nap, _ := executor.Submit(ctx, pool, Nap, 50*time.Millisecond) // outlives the worker's lifetime
+	first, _ := nap.Result(ctx)
+	f, _ := executor.Submit(ctx, pool, Nap, 0)
+	next, _ := f.Result(ctx)
+	fmt.Println(next != first)
+	// Output: true
 }
