@@ -68,3 +68,33 @@ func (p *Pool) Resize(ctx context.Context, n int) error {
 	}
 	return nil
 }
+
+// rehandoff is called when w's handoff was closed: it takes the pool's new one, which a
+// Resize made, and reports false if the pool is closed instead.
+func (w *worker) rehandoff() bool {
+	p := w.p
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed {
+		return false
+	}
+	w.handoff = p.handoff
+	return true
+}
+
+// idleExpired is called when w has waited the idle timeout for a task: it reports
+// whether w may exit, which it may when no task has claimed it and more than the minimum
+// of workers would be left.
+func (w *worker) idleExpired() bool {
+	p := w.p
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.idle > 0 && p.workers-p.leaving > p.cfg.minWorkers { // nobody claimed a worker
+		p.idle--
+		p.leaving++
+		w.leaving = true
+		p.cfg.logger.Debug("threadpool: idle worker exits", "pool", p.cfg.name)
+		return true
+	}
+	return false // claimed (its task is on its way) or needed: wait again
+}

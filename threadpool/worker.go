@@ -228,56 +228,29 @@ func (w *worker) next(idle *time.Timer) (item, bool) {
 		return item{}, false
 	}
 	for {
-		var timeout <-chan time.Time
-		if idle != nil {
+		var it item
+		var ok bool
+		if idle == nil {
+			it, ok = <-w.handoff
+		} else {
 			idle.Reset(p.cfg.idleTimeout)
-			timeout = idle.C
-		}
-		select {
-		case it, ok := <-w.handoff:
-			if ok && !it.isExit() {
-				return it, true
-			}
-			if ok || !w.rehandoff() { // told to exit, or the pool is closed
-				w.leaving = ok
-				return item{}, false
-			}
-		case <-timeout:
-			if w.idleExpired() {
-				return item{}, false
+			select {
+			case it, ok = <-w.handoff:
+			case <-idle.C:
+				if w.idleExpired() {
+					return item{}, false
+				}
+				continue
 			}
 		}
+		if ok && !it.isExit() {
+			return it, true
+		}
+		if ok || !w.rehandoff() { // told to exit, or the pool is closed
+			w.leaving = ok
+			return item{}, false
+		}
 	}
-}
-
-// rehandoff is called when w's handoff was closed: it takes the pool's new one, which a
-// Resize made, and reports false if the pool is closed instead.
-func (w *worker) rehandoff() bool {
-	p := w.p
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.closed {
-		return false
-	}
-	w.handoff = p.handoff
-	return true
-}
-
-// idleExpired is called when w has waited the idle timeout for a task: it reports
-// whether w may exit, which it may when no task has claimed it and more than the minimum
-// of workers would be left.
-func (w *worker) idleExpired() bool {
-	p := w.p
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.idle > 0 && p.workers-p.leaving > p.cfg.minWorkers { // nobody claimed a worker
-		p.idle--
-		p.leaving++
-		w.leaving = true
-		p.cfg.logger.Debug("threadpool: idle worker exits", "pool", p.cfg.name)
-		return true
-	}
-	return false // claimed (its task is on its way) or needed: wait again
 }
 
 // exit retires w: its tally joins those of the workers gone.
