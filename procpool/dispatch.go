@@ -119,12 +119,12 @@ func (p *Pool) take(ctx context.Context, one *unit, units []*unit, bad []failure
 			p.pushLocked(u)
 		}
 	}
-	admit := p.refuseLocked
-	if one != nil || len(units) > 0 {
-		admit = func() error { return p.admitLocked(ctx) }
-	}
 	p.mu.Lock()
-	if err := admit(); err != nil {
+	err := p.refuseLocked()
+	if err == nil && (one != nil || len(units) > 0) {
+		err = p.admitLocked(ctx)
+	}
+	if err != nil {
 		p.mu.Unlock()
 		return err
 	}
