@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -45,12 +46,22 @@ func (g *gate) submit(t *testing.T, ex executor.Executor) *executor.Future[int] 
 	return f
 }
 
-// started returns once the gate's task runs in a worker.
+// started returns once the gate's task runs in a worker, and fails the test if it does
+// not within a generous bound (the open that waits for it is then left blocked).
 func (g *gate) started(t *testing.T) {
 	t.Helper()
-	w, err := os.OpenFile(g.path, os.O_WRONLY, 0)
-	require.NoError(t, err)
-	g.w = w
+	opened := make(chan error, 1)
+	go func() {
+		var err error
+		g.w, err = os.OpenFile(g.path, os.O_WRONLY, 0)
+		opened <- err
+	}()
+	select {
+	case err := <-opened:
+		require.NoError(t, err)
+	case <-time.After(time.Minute):
+		t.Fatalf("the held task %s did not start within a minute", g.path)
+	}
 }
 
 // release lets the gate's task return.
