@@ -188,6 +188,9 @@ func TestLogsLeaveOutEmptyAttributes(t *testing.T) {
 	_, err := submitWait(context.Background(), p, workloads.Exit, 3)
 	var we *executor.WorkerExitError
 	require.ErrorAs(t, err, &we)
+	// The hang must reach a worker before its ctx ends, to be killed rather than
+	// cancelled in the queue: wait for the replacement, which a loaded machine delays.
+	require.Eventually(t, func() bool { return p.Stats().Workers == 1 }, time.Minute, time.Millisecond)
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	_, err = submitWait(ctx, p, workloads.Hang, time.Minute)
