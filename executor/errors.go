@@ -18,6 +18,13 @@ var (
 	// queue is full.
 	ErrQueueFull = errors.New("executor: queue is full")
 
+	// ErrQueueTimeout is matched by the error of a task that waited in its pool's queue
+	// longer than the pool's queue timeout (threadpool.WithQueueTimeout,
+	// procpool.WithQueueTimeout) and so never started. Such an error also matches
+	// [ErrCancelled]: the task was cancelled before it ran, and its message names the
+	// function and how long it waited.
+	ErrQueueTimeout = errors.New("executor: queue timeout: task never started")
+
 	// ErrCancelled is the error of a Future whose task was cancelled before it started,
 	// by [Future.Cancel], by its ctx or by a shutdown with [CancelPending]. Such an error
 	// also matches the cause: context.Canceled or context.DeadlineExceeded.

@@ -12,6 +12,8 @@
 //	DUALPOOL_WORKER=1          protocol version the parent speaks (Version)
 //	DUALPOOL_CODEC=binary      name of the codec for arguments and results
 //	DUALPOOL_MAX_FRAME=67108864 the largest frame either side may send, in bytes
+//	DUALPOOL_FEATURES=2        optional worker→parent frames the parent takes (a Feature
+//	                           bit set, decimal; absent: none)
 //
 // When fd 3 reaches end of file the parent is gone: the worker must exit at once, even if
 // a task is still running.
@@ -43,6 +45,7 @@
 //	Chunk    (parent→worker)               count uvarint, task: count calls of one function
 //	ChunkResult (worker→parent)            id uvarint, count uvarint, count × (index uvarint, failure), output rest
 //	Failure  (worker→parent)               id uvarint, failure: an Error with the error's type and chain
+//	Recycle  (worker→parent, kind 12)      empty: replace this worker after the current unit
 //
 // where failure is: errkind uint8, message string, stack bytes, type string (the error's
 // Go type in the worker, "*fs.PathError"; for ErrPanic, the panic value's), count uvarint, count × (name string, value
@@ -84,6 +87,13 @@
 // are a task's propagated context (W3C traceparent and tracestate, baggage: whatever the
 // parent's propagator injects), which the worker's propagator extracts into the task's
 // ctx. The parent sends none when the propagator wrote nothing.
+//
+// Recycle is an optional part too, for a task that knows its worker should not be kept
+// (it leaked, or loaded what it should not keep): the worker announces feature bit 2
+// (FeatureRecycle) in its Hello, and sends a Recycle frame, before the answer of the
+// task that asked, only when the parent's DUALPOOL_FEATURES has that bit. The parent
+// then retires the worker once every task of the unit is answered, as it retires a
+// worker after its maximum of tasks, and starts another. Its kind, 12, is fixed.
 //
 // where task is: id uvarint, function name string, deadline varint (Unix nanoseconds;
 // 0 for none), input bytes (the encoded argument).

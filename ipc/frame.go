@@ -55,6 +55,8 @@ func (k Kind) String() string {
 		return "profile"
 	case KindContext:
 		return "context"
+	case KindRecycle:
+		return "recycle"
 	}
 	names := [...]string{"invalid", "hello", "task", "batch", "result", "error", "cancel", "shutdown", "chunk", "chunk result", "failure"}
 	if int(k) < len(names) {

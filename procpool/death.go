@@ -127,7 +127,13 @@ func (p *Pool) workerDied(w *worker, x exitInfo) {
 		}
 	}
 	fails, again := p.judgeLocked(w, k, x, u)
-	if !w.retiring && p.broken == nil && (!p.closed || p.queue.Len() > 0 || len(again) > 0) {
+	restart := !w.retiring && p.broken == nil && (!p.closed || p.queue.Len() > 0 || len(again) > 0)
+	if restart && !p.keepsLocked(w) {
+		restart = false
+		p.freeLocked(w.slot)
+	}
+	p.changedLocked()
+	if restart {
 		if delay > 0 {
 			p.scheduleLocked(w.slot, delay)
 		} else {

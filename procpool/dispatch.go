@@ -25,10 +25,10 @@ func (p *Pool) Execute(ctx context.Context, t backend.Task) (err error) {
 	u := unitOne(t, nil)
 	in, err := p.encodeInput(u.small[:0], t)
 	if err != nil {
-		return p.take(nil, nil, []failure{{&u.one, err}}, 1)
+		return p.take(ctx, nil, nil, []failure{{&u.one, err}}, 1)
 	}
 	u.one.input = in
-	return p.take(u, nil, nil, 1)
+	return p.take(ctx, u, nil, nil, 1)
 }
 
 // ExecuteBatch implements backend.Batcher: the batch goes to one worker in one frame (or
@@ -41,15 +41,15 @@ func (p *Pool) ExecuteBatch(ctx context.Context, batch []backend.Task) (err erro
 		batch = observeBatch(batch, o)
 		defer func() { observe.Refused(batch, err) }()
 	}
-	return p.executeBatch(batch)
+	return p.executeBatch(ctx, batch)
 }
 
-func (p *Pool) executeBatch(batch []backend.Task) error {
+func (p *Pool) executeBatch(ctx context.Context, batch []backend.Task) error {
 	if err := p.admit(batch...); err != nil {
 		return err
 	}
 	units, bad := p.encodeBatch(batch)
-	return p.take(nil, units, bad, len(batch))
+	return p.take(ctx, nil, units, bad, len(batch))
 }
 
 // ExecuteChunk implements backend.ChunkExecutor: the chunk's arguments are encoded as one
@@ -69,15 +69,15 @@ func (p *Pool) ExecuteChunk(ctx context.Context, c backend.Chunk) (err error) {
 	chunks := p.features&ipc.FeatureChunk != 0
 	p.mu.Unlock()
 	if !chunks {
-		return p.executeBatch(c.Items())
+		return p.executeBatch(ctx, c.Items())
 	}
 	u := unitOne(c, c)
 	in, err := p.encodeInput(nil, c)
 	if err != nil {
-		return p.executeBatch(c.Items())
+		return p.executeBatch(ctx, c.Items())
 	}
 	u.one.input = in
-	return p.take(u, nil, nil, c.Len())
+	return p.take(ctx, u, nil, nil, c.Len())
 }
 
 // admit checks what can be checked before anything is encoded.
@@ -121,8 +121,9 @@ func (p *Pool) checkedLocked(name string) error {
 
 // take takes n tasks: the units to run (one, or several), and the tasks that failed to
 // encode. It checks once more that the pool accepts them, so that a Shutdown that came
-// meanwhile refuses them all (and resolves none); once they are taken, the bad ones fail.
-func (p *Pool) take(one *unit, units []*unit, bad []failure, n int) error {
+// meanwhile refuses them all (and resolves none), and waits within ctx for room in a
+// bounded queue; once they are taken, the bad ones fail.
+func (p *Pool) take(ctx context.Context, one *unit, units []*unit, bad []failure, n int) error {
 	var buf [1]dispatch
 	sends := buf[:0]
 	now := p.now()
@@ -136,11 +137,15 @@ func (p *Pool) take(one *unit, units []*unit, bad []failure, n int) error {
 			p.assignLocked(w, u)
 			sends = append(sends, dispatch{w, u})
 		} else {
-			p.queue.Push(u)
+			p.pushLocked(u)
 		}
 	}
 	p.mu.Lock()
-	if err := p.refuseLocked(); err != nil {
+	err := p.refuseLocked()
+	if err == nil && (one != nil || len(units) > 0) {
+		err = p.admitLocked(ctx)
+	}
+	if err != nil {
 		p.mu.Unlock()
 		return err
 	}

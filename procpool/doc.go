@@ -49,6 +49,21 @@
 // executor.ErrUnknownFunc, which still match). A registered error type's fields cross
 // as an argument's do; [CheckErrors] names, in a test, the types that would not.
 //
+// # Running it in production
+//
+// A long-running service sizes and renews its workers as RoadRunner's operators expect.
+// [WithMinWorkers] makes the pool elastic: it starts the minimum, grows up to
+// [WithWorkers] while tasks wait, and stops workers idle for [WithIdleTTL].
+// [Pool.Resize] changes the size while the pool runs. [WithWorkerTTL] renews workers as
+// they age, a quarter of the pool at a time at most. [Pool.Reset] is a rolling restart
+// for a deploy: one worker at a time, each after its current task, so no task fails and
+// n-1 of n workers serve throughout. A task calls [Recycle] to have its worker replaced
+// once it returns. [WithQueueSize], [WithNonBlocking] and [WithQueueTimeout] bound the
+// queue, as on a goroutine pool, and a task's wait in it apart from its run. None of
+// these departures stops a task in the middle, and none counts toward
+// [WithRestartIntensity]: they all go through one retire path, the one that
+// [WithMaxTasksPerWorker] and the soft memory limit take.
+//
 // # Failures
 //
 //   - A task's error: its text, and errors.Is and errors.As for the registered errors
@@ -69,6 +84,9 @@
 //     [ErrNotPortable] from Submit and Map, before anything is sent (see above).
 //   - Workers that cannot stay up (see [WithRestartIntensity]), or a failing
 //     initializer: [executor.ErrPoolBroken] for every queued and later task.
+//   - A task that waited in the queue past [WithQueueTimeout]: an error matching
+//     [executor.ErrQueueTimeout] and [executor.ErrCancelled]; it never started. A full
+//     bounded queue under [WithNonBlocking]: Submit returns [executor.ErrQueueFull].
 //
 // On Linux a worker leads a process group of its own, killed with it and once it has
 // exited: the processes its tasks started do not outlive it, unless they leave the group

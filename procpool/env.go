@@ -17,6 +17,7 @@ const (
 	envWorker   = "DUALPOOL_WORKER"
 	envCodec    = "DUALPOOL_CODEC"
 	envMaxFrame = "DUALPOOL_MAX_FRAME"
+	envFeatures = "DUALPOOL_FEATURES" // the optional worker frames the parent takes
 )
 
 // The worker's ends of its IPC pipes.
@@ -43,6 +44,7 @@ func workerEnv(c *config) []string {
 		envWorker + "=" + strconv.Itoa(ipc.Version),
 		envCodec + "=" + c.codec.Name(),
 		envMaxFrame + "=" + strconv.Itoa(c.maxFrame),
+		envFeatures + "=" + strconv.FormatUint(uint64(ipc.FeatureRecycle), 10),
 	}
 }
 

@@ -10,7 +10,8 @@ import (
 
 // startLocked starts a worker for slot in a new goroutine that then lives its life.
 func (p *Pool) startLocked(slot int) {
-	w := &worker{p: p, slot: slot, restarts: p.restarts[slot], nextID: 1}
+	w := &worker{p: p, slot: slot, restarts: p.restarts[slot], nextID: 1, gen: p.size.gen}
+	p.size.starting++
 	p.workers[w] = struct{}{}
 	p.wg.Add(1)
 	go func() {
@@ -74,6 +75,12 @@ func (w *worker) readAnswers(r *ipc.Reader) error {
 			if err := w.profiled(body); err != nil {
 				return err
 			}
+			continue
+		case ipc.KindRecycle:
+			if err := ipc.DecodeRecycle(body); err != nil {
+				return err
+			}
+			w.recycle.Store(true) // after the unit: see retiresLocked
 			continue
 		default:
 			err = fmt.Errorf("%w: unexpected %v frame from worker", ipc.ErrCorrupt, kind)

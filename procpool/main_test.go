@@ -34,6 +34,7 @@ func TestMain(m *testing.M) {
 	if os.Getenv(envMode) == "extra" { // a worker built from other code than its parent
 		executor.Register("procpool_test.extra", func(context.Context, int) (int, error) { return 0, nil })
 	}
+	deployedMain()                            // a worker whose answer comes from a file, for Reset's tests
 	if os.Getenv(envMode) == "nopropagator" { // a worker that does not read Context frames
 		procpool.ServeIfWorker()
 	}

@@ -48,6 +48,14 @@ type config struct {
 	cgroup         *CgroupLimits
 	telemetry      telemetryConfig // telemetry.go
 	errs           []error
+
+	// elastic.go, queue.go, lifetime.go
+	minWorkers   int // < 0: not set, a pool of fixed size
+	queueSize    int // < 0: unbounded
+	nonBlocking  bool
+	queueTimeout time.Duration
+	workerTTL    time.Duration
+	idleTTL      time.Duration
 }
 
 func defaultConfig() config {
@@ -64,6 +72,8 @@ func defaultConfig() config {
 		intensity:    5,
 		period:       10 * time.Second,
 		transport:    pipes{},
+		minWorkers:   -1,
+		queueSize:    -1,
 	}
 }
 
@@ -71,8 +81,9 @@ func (c *config) fail(format string, args ...any) {
 	c.errs = append(c.errs, fmt.Errorf(format, args...))
 }
 
-// WithWorkers sets how many worker processes the pool keeps (n ≥ 1). The default is
-// runtime.NumCPU().
+// WithWorkers sets how many worker processes the pool keeps (n ≥ 1); with
+// [WithMinWorkers], the most it grows to. [Pool.Resize] changes it while the pool runs.
+// The default is runtime.NumCPU().
 func WithWorkers(n int) Option {
 	return optionFunc(func(c *config) {
 		if n < 1 {
@@ -236,6 +247,7 @@ func WithMaxMessageSize(n int) Option {
 }
 
 func (c *config) err() error {
+	c.checkSizes()
 	if err := errors.Join(c.errs...); err != nil {
 		return fmt.Errorf("procpool: %w", err)
 	}

@@ -46,6 +46,11 @@ type Pool struct {
 	resolving atomic.Int32 // the pool's goroutines resolving tasks now (see resolveIn)
 	tel       poolTelemetry
 
+	size     sizing        // elastic.go
+	wait     queueWait     // queue.go
+	stopLife chan struct{} // lifetime.go's goroutine, if it runs
+	resetMu  sync.Mutex    // one Reset at a time (reset.go)
+
 	submitted, completed, failed, cancelled atomic.Uint64
 	running                                 atomic.Int64
 }
@@ -95,8 +100,8 @@ func New(opts ...Option) (*Pool, error) {
 	p.stdout, p.stderr = sinks(cfg.stdout, cfg.stderr)
 	first := p.first
 	p.mu.Lock()
-	for slot := range cfg.workers {
-		p.startLocked(slot)
+	for range p.initSizing() {
+		p.claimLocked()
 	}
 	p.mu.Unlock()
 	if err := <-first; err != nil {
@@ -109,6 +114,11 @@ func New(opts ...Option) (*Pool, error) {
 		p.stopMonitor = make(chan struct{})
 		p.wg.Add(1)
 		go p.monitor()
+	}
+	if cfg.workerTTL > 0 || cfg.idleTTL > 0 {
+		p.stopLife = make(chan struct{})
+		p.wg.Add(1)
+		go p.lifetimes()
 	}
 	return p, nil
 }

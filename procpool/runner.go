@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 
 	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
@@ -96,6 +97,10 @@ func (r *runner) answer(j *serverJob, err error) {
 	why := j.ctx.release()
 	if err != nil {
 		r.buf = ipc.AppendFailure(r.buf, r.wireError(j.ID, err, why))
+	}
+	if j.ctx.recycle.Load() { // the parent must know before the answer
+		var frame [8]byte
+		r.buf = slices.Insert(r.buf, r.mark, ipc.AppendRecycle(frame[:0])...)
 	}
 }
 

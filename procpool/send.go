@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/dualpool/dualpool/internal/timing"
 	"github.com/dualpool/dualpool/ipc"
@@ -28,13 +29,16 @@ func (p *Pool) nextLocked(w *worker) (u *unit, exit bool) {
 	}
 	if u, ok := p.queue.Pop(); ok {
 		p.assignLocked(w, u)
+		p.roomLocked()
 		return u, false
 	}
 	if p.closed || p.broken != nil {
 		w.retiring = true
 		return nil, true
 	}
+	w.idleSince = time.Now()
 	p.idle = append(p.idle, w)
+	p.roomLocked()
 	return nil, false
 }
 
@@ -52,6 +56,9 @@ func (p *Pool) dispatchIdleLocked() []dispatch {
 		u, _ := p.queue.Pop()
 		p.assignLocked(w, u)
 		out = append(out, dispatch{w, u})
+	}
+	if len(out) > 0 {
+		p.roomLocked()
 	}
 	return out
 }
@@ -185,7 +192,7 @@ func (p *Pool) unitDone(w *worker, u *unit) *unit {
 		p.mu.Unlock()
 		return nil
 	}
-	retire := (p.cfg.maxTasks > 0 && w.tasks.Load() >= uint64(p.cfg.maxTasks)) || w.overSoft
+	retire := p.retiresLocked(w)
 	var next *unit
 	exit := false
 	if retire {

@@ -66,7 +66,8 @@ func serveParent(in io.Reader, out io.Writer, opts []Option, nudged bool) int {
 		return workerFatal("bad %s=%q", envMaxFrame, os.Getenv(envMaxFrame))
 	}
 	// Children of tasks are not workers; New refuses in this process through serving.
-	for _, k := range []string{envWorker, envCodec, envMaxFrame} {
+	parentTakes, _ := strconv.ParseUint(os.Getenv(envFeatures), 10, 64) // absent: none
+	for _, k := range []string{envWorker, envCodec, envMaxFrame, envFeatures} {
 		os.Unsetenv(k)
 	}
 	s := newServer(in, out, codec, maxFrame)
@@ -74,7 +75,9 @@ func serveParent(in io.Reader, out io.Writer, opts []Option, nudged bool) int {
 	if nudged {
 		s.takeNudges()
 	}
-	hello := ipc.AppendHello(nil, ipc.Hello{Version: ipc.Version, PID: os.Getpid(), Codec: codec.Name(), Names: backend.Names(), Features: s.tel.features(), Registry: registryHash()})
+	s.recycle = ipc.Feature(parentTakes)&ipc.FeatureRecycle != 0
+	hello := ipc.AppendHello(nil, ipc.Hello{Version: ipc.Version, PID: os.Getpid(), Codec: codec.Name(), Names: backend.Names(),
+		Features: s.tel.features() | ipc.FeatureRecycle, Registry: registryHash()})
 	if _, err := out.Write(hello); err != nil {
 		return workerFatal("hello: %v", err)
 	}

@@ -24,6 +24,7 @@ type server struct {
 	codec    ipc.Codec
 	maxFrame int
 	exit     chan int // the code serve returns
+	recycle  bool     // the parent takes Recycle frames
 
 	wmu sync.Mutex // writes to out: answers, and profiles from their own goroutine
 	tel serverTelemetry
@@ -52,8 +53,12 @@ func newServer(in io.Reader, out io.Writer, codec ipc.Codec, maxFrame int) *serv
 
 // serveTasks serves the parent's tasks until it says shut down, and returns the exit code.
 func (s *server) serveTasks() int {
-	s.reading = true
-	go s.loop(s.newRunner())
+	s.mu.Lock()
+	if !s.reading { // else a nudge came first, and its takeOver started the reader
+		s.reading = true
+		go s.loop(s.newRunner())
+	}
+	s.mu.Unlock()
 	return <-s.exit
 }
 

@@ -23,6 +23,8 @@ func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) er
 	var exits []*worker
 	if !p.closed {
 		p.closed = true
+		p.roomLocked()
+		p.changedLocked()
 		exits = p.idle
 		p.idle = nil
 		for _, w := range exits {
@@ -50,6 +52,12 @@ func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) er
 		if p.stopMonitor != nil {
 			close(p.stopMonitor)
 		}
+		if p.stopLife != nil {
+			close(p.stopLife)
+		}
+		p.mu.Lock()
+		p.stopExpiryLocked()
+		p.mu.Unlock()
 		finish := func() { p.wg.Wait(); p.spawner.Stop(); p.removeCgroups() }
 		if p.resolving.Load() > 0 {
 			go finish() // Shutdown may run in a done callback on one of the pool's goroutines

@@ -35,8 +35,21 @@ func (w *worker) counts(u *unit, k *killInfo, x exitInfo) bool {
 func (p *Pool) workerReady(w *worker) {
 	p.mu.Lock()
 	w.ready = true
+	if d := p.lifetimeOf(); d > 0 { // from its hello: a slow start does not eat its life
+		w.expires = time.Now().Add(d)
+	}
+	p.size.starting--
+	p.changedLocked()
 	p.signalFirstLocked(nil)
-	next, exit := p.nextLocked(w)
+	var next *unit
+	exit := false
+	if p.retiresLocked(w) { // a Reset or a shrink came while it started
+		p.retireLocked(w)
+		exit = true
+	} else {
+		next, exit = p.nextLocked(w)
+	}
+	p.roomLocked()
 	p.mu.Unlock()
 	p.cfg.logger.Debug("procpool: worker ready", "pid", w.pid, "slot", w.slot)
 	if exit {
@@ -61,6 +74,8 @@ func (p *Pool) startFailed(w *worker, err, cause error) {
 	p.cfg.logger.Error("procpool: worker failed to start", "slot", w.slot, "err", err)
 	p.mu.Lock()
 	delete(p.workers, w)
+	p.size.starting--
+	p.changedLocked()
 	var ie *errInit
 	delay, broke := p.countLocked(w.slot)
 	var dropped []*unit
@@ -70,8 +85,10 @@ func (p *Pool) startFailed(w *worker, err, cause error) {
 		p.signalFirstLocked(p.broken)
 	case errors.As(cause, &ie) || broke:
 		dropped = p.breakLocked(err)
-	case p.broken == nil && (!p.closed || p.queue.Len() > 0):
+	case p.broken == nil && (!p.closed || p.queue.Len() > 0) && p.keepsLocked(w):
 		p.scheduleLocked(w.slot, delay)
+	default:
+		p.freeLocked(w.slot)
 	}
 	broken := p.broken
 	p.checkDrainedLocked()
@@ -89,9 +106,11 @@ func (p *Pool) scheduleLocked(slot int, delay time.Duration) {
 			return
 		}
 		delete(p.scheduled, t)
-		if p.broken == nil && (!p.closed || p.queue.Len() > 0) {
+		if p.broken == nil && (!p.closed || p.queue.Len() > 0) && slot < p.size.max {
 			p.restarts[slot]++
 			p.startLocked(slot)
+		} else {
+			p.freeLocked(slot)
 		}
 		p.checkDrainedLocked()
 	})
@@ -102,6 +121,8 @@ func (p *Pool) scheduleLocked(slot int, delay time.Duration) {
 func (p *Pool) breakLocked(err error) []*unit {
 	if p.broken == nil {
 		p.broken = fmt.Errorf("%w: %w", executor.ErrPoolBroken, err)
+		p.roomLocked()
+		p.changedLocked()
 	}
 	for t := range p.scheduled {
 		t.Stop()
@@ -120,13 +141,20 @@ func (p *Pool) breakLocked(err error) []*unit {
 }
 
 // retireLocked takes w out of service after its unit (its caller tells it to exit) and
-// starts its replacement.
+// starts its replacement, unless the pool shrinks. It is the one path of every planned
+// departure (lifetimes, Reset, Recycle, memory, a shrink): a worker told to exit never
+// counts toward the restart rule.
 func (p *Pool) retireLocked(w *worker) {
 	w.retiring = true
-	if !p.closed && p.broken == nil {
+	switch {
+	case p.closed || p.broken != nil:
+	case p.keepsLocked(w):
 		p.restarts[w.slot]++
 		p.startLocked(w.slot)
+	default:
+		p.freeLocked(w.slot)
 	}
+	p.changedLocked()
 }
 
 // checkDrainedLocked closes drained once the pool is shut down and no worker is left.

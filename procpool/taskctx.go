@@ -19,6 +19,7 @@ type taskCtx struct {
 	s        *server
 	deadline int64 // Unix nanoseconds, 0 for none
 	watched  atomic.Bool
+	recycle  atomic.Bool // its task asked for a new worker (Recycle)
 
 	mu       sync.Mutex
 	done     chan struct{}
@@ -66,7 +67,13 @@ func (c *taskCtx) Err() error {
 	return c.err
 }
 
-func (c *taskCtx) Value(any) any { return nil }
+// Value answers [Recycle]'s key with the task's ctx, and nil to any other key.
+func (c *taskCtx) Value(key any) any {
+	if key == (recycleKey{}) {
+		return c
+	}
+	return nil
+}
 
 // AfterFunc is the hook that context.AfterFunc and derived contexts use: f runs in its
 // own goroutine once the ctx is done, unless stop is called first.

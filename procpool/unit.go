@@ -3,6 +3,7 @@ package procpool
 import (
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/dualpool/dualpool/backend"
 )
@@ -27,6 +28,9 @@ type unit struct {
 	size int          // calls: a chunk's count as many
 	base uint64       // id of jobs[0] on the worker it went to
 	left atomic.Int32 // jobs not yet answered
+	// when it was queued, under WithQueueTimeout; zero for a unit queued again after its
+	// worker died, whose tasks have started once
+	queued time.Time
 
 	mu       sync.Mutex
 	stops    []func() bool // ctx watches and kill timers

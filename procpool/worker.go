@@ -49,11 +49,18 @@ type worker struct {
 	exitTimer atomic.Pointer[time.Timer] // kills it if it does not exit when told
 
 	// under p.mu
-	ready    bool
-	retiring bool // told to exit, or will be: takes no more work
-	gone     bool // its pipe ended: takes no more work
-	nextID   uint64
-	overSoft bool
+	ready     bool
+	retiring  bool // told to exit, or will be: takes no more work
+	gone      bool // its pipe ended: takes no more work
+	nextID    uint64
+	overSoft  bool
+	gen       uint64    // the pool's Reset generation when it started
+	expires   time.Time // WithWorkerTTL, from its hello: replaced after a unit past it; zero: never
+	idleSince time.Time // when it last became idle, for WithIdleTTL
+	shrink    bool      // leaves without a replacement: the pool shrinks
+	replace   bool      // a Reset replaces it after its unit
+
+	recycle atomic.Bool // a task asked (Recycle) that it be replaced after its unit
 }
 
 // killInfo says why the parent killed a worker.

@@ -7,7 +7,9 @@
 // leak or must be killed — not for speed.
 //
 // Workers start lazily, one per task until the maximum, and then take tasks from a FIFO
-// queue, unbounded by default. A task's panic is recovered into its Future's
+// queue, unbounded by default ([WithQueueSize], and [WithQueueTimeout] to bound a task's
+// wait apart from its run). [Pool.Resize] changes the maximum while the pool runs;
+// [WithIdleTimeout] stops idle workers down to [WithMinWorkers]. A task's panic is recovered into its Future's
 // *executor.PanicError and the worker goes on. A task that calls runtime.Goexit (as
 // t.FailNow does) fails with [executor.ErrGoexit]; nothing stops Goexit from ending the
 // worker's goroutine, so a new goroutine takes over the worker and the rest of its work.

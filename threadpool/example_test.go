@@ -114,3 +114,38 @@ func ExamplePool_Stats() {
 	fmt.Println(s.Submitted, s.Completed, s.Failed, s.Workers)
 	// Output: 10 10 0 0
 }
+
+func ExamplePool_Resize() {
+	p, _ := threadpool.New(threadpool.WithMaxWorkers(2), threadpool.WithMinWorkers(1))
+	defer p.Close()
+
+	// Grow for a burst, shrink after it: a shrink waits for busy workers to finish.
+	ctx := context.Background()
+	if err := p.Resize(ctx, 16); err != nil {
+		panic(err)
+	}
+	f, _ := executor.Submit(ctx, p, square, 9)
+	fmt.Println(f.Result(ctx))
+	if err := p.Resize(ctx, 1); err != nil {
+		panic(err)
+	}
+	fmt.Println(p.Stats().Workers <= 1)
+	// Output:
+	// 81 <nil>
+	// true
+}
+
+func ExampleWithQueueTimeout() {
+	p, _ := threadpool.New(threadpool.WithMaxWorkers(1), threadpool.WithQueueTimeout(10*time.Millisecond))
+	defer p.Close()
+
+	ctx := context.Background()
+	release := make(chan struct{})
+	busy, _ := threadpool.Go(ctx, p, func(context.Context) (int, error) { <-release; return 0, nil })
+	waiting, _ := executor.Submit(ctx, p, square, 3) // the one worker is busy past 10ms
+	_, err := waiting.Result(ctx)
+	fmt.Println(errors.Is(err, executor.ErrQueueTimeout), errors.Is(err, executor.ErrCancelled))
+	close(release)
+	busy.Result(ctx)
+	// Output: true true
+}

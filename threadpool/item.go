@@ -1,13 +1,22 @@
 package threadpool
 
-import "github.com/dualpool/dualpool/backend"
+import (
+	"time"
+
+	"github.com/dualpool/dualpool/backend"
+)
 
 // item is one entry of the pool's queue: a task, or a batch from Map's Chunk.
 type item struct {
-	task   backend.Task
-	batch  []backend.Task
-	queued int64 // when it was taken (timing.Now), 0 with WithTimings(false)
+	task    backend.Task
+	batch   []backend.Task
+	queued  int64     // when it was taken (timing.Now), 0 with WithTimings(false)
+	entered time.Time // when it entered the queue, under WithQueueTimeout
 }
+
+// isExit reports whether it is the empty item that tells an idle worker to exit (a
+// shrinking Resize sends it).
+func (it item) isExit() bool { return it.task == nil && it.batch == nil }
 
 // size is the number of tasks in it: the queue's weight of it.
 func (it item) size() int {

@@ -18,16 +18,18 @@ type optionFunc func(*config)
 func (f optionFunc) apply(c *config) { f(c) }
 
 type config struct {
-	maxWorkers  int
-	queueSize   int // < 0: unbounded
-	nonBlocking bool
-	idleTimeout time.Duration
-	initializer func(context.Context) error
-	name        string
-	logger      *slog.Logger
-	noTimings   bool                  // WithTimings(false)
-	observer    executor.TaskObserver // WithObserver
-	errs        []error
+	maxWorkers   int // changed by Resize, under the pool's mu
+	minWorkers   int // idle workers never exit below it; ≤ maxWorkers
+	queueSize    int // < 0: unbounded
+	nonBlocking  bool
+	idleTimeout  time.Duration
+	queueTimeout time.Duration // 0: a task may wait as long as its ctx allows
+	initializer  func(context.Context) error
+	name         string
+	logger       *slog.Logger
+	noTimings    bool                  // WithTimings(false)
+	observer     executor.TaskObserver // WithObserver
+	errs         []error
 }
 
 func defaultConfig() config {
@@ -46,7 +48,7 @@ func defaultConfig() config {
 func DefaultMaxWorkers() int { return min(32, runtime.NumCPU()+4) }
 
 // WithMaxWorkers sets how many tasks run at once (n ≥ 1). Workers start as tasks arrive,
-// never more than n.
+// never more than n. [Pool.Resize] changes n while the pool runs.
 func WithMaxWorkers(n int) Option {
 	return optionFunc(func(c *config) {
 		if n < 1 {
@@ -79,15 +81,43 @@ func WithNonBlocking() Option {
 	return optionFunc(func(c *config) { c.nonBlocking = true })
 }
 
-// WithIdleTimeout makes a worker exit after it has waited d for a task; a later task
-// starts a new one. The default (0) keeps workers until the pool shuts down, as Python
-// does.
+// WithIdleTimeout makes a worker exit after it has waited d for a task, as long as more
+// than the minimum ([WithMinWorkers]) are left; a later task starts a new one. It is this
+// pool's idle lifetime, what procpool calls WithIdleTTL. The default (0) keeps workers
+// until the pool shuts down, as Python does.
 func WithIdleTimeout(d time.Duration) Option {
 	return optionFunc(func(c *config) {
 		if d < 0 {
 			c.errs = append(c.errs, fmt.Errorf("WithIdleTimeout(%v): want at least 0", d))
 		}
 		c.idleTimeout = d
+	})
+}
+
+// WithMinWorkers keeps at least n workers (0 ≤ n ≤ the maximum of [WithMaxWorkers])
+// once they have started: [WithIdleTimeout] stops idle workers only down to n. Workers
+// still start as tasks arrive, so a pool that never had a task has none. The default is 0.
+func WithMinWorkers(n int) Option {
+	return optionFunc(func(c *config) {
+		if n < 0 {
+			c.errs = append(c.errs, fmt.Errorf("WithMinWorkers(%d): want at least 0", n))
+		}
+		c.minWorkers = n
+	})
+}
+
+// WithQueueTimeout bounds how long a task may wait in the queue for a worker (d > 0),
+// apart from how long it may run: a task not started within d is cancelled, and its
+// Future fails with an error matching [executor.ErrQueueTimeout] and
+// [executor.ErrCancelled] that names the function and its wait. A Map chunk waits as one.
+// One timer serves the whole queue. The default (0) lets a task wait as long as its ctx
+// allows.
+func WithQueueTimeout(d time.Duration) Option {
+	return optionFunc(func(c *config) {
+		if d <= 0 {
+			c.errs = append(c.errs, fmt.Errorf("WithQueueTimeout(%v): want more than 0", d))
+		}
+		c.queueTimeout = d
 	})
 }
 

@@ -7,6 +7,7 @@ import (
 	"runtime/pprof"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/dualpool/dualpool/backend"
 	"github.com/dualpool/dualpool/executor"
@@ -30,9 +31,14 @@ type Pool struct {
 	waiters int               // submitters waiting on space
 	drained chan struct{}     // closed when closed and no worker is left
 	exited  chan struct{}     // closed and replaced when a worker exits
+	leaving int               // workers told to exit by a shrink (Resize, idle) not yet gone
+	expiry  *time.Timer       // WithQueueTimeout's timer, for the oldest queued item
+	armed   bool              // expiry is set
 
 	// handoff carries tasks to idle workers. Each send is matched by a claim on idle
-	// made under mu, so it never blocks; its capacity is the worker maximum.
+	// made under mu, so it never blocks; its capacity is the worker maximum. A Resize
+	// over that capacity replaces it (under mu) and closes the old one, on which the
+	// waiting workers then look for the new one.
 	handoff chan item
 
 	// halt is read by workers before each task: running, cancelling or broken.
@@ -61,6 +67,9 @@ func New(opts ...Option) (*Pool, error) {
 		if o != nil {
 			o.apply(&cfg)
 		}
+	}
+	if cfg.minWorkers > cfg.maxWorkers {
+		cfg.errs = append(cfg.errs, fmt.Errorf("WithMinWorkers(%d): over the maximum of %d workers", cfg.minWorkers, cfg.maxWorkers))
 	}
 	if err := errors.Join(cfg.errs...); err != nil {
 		return nil, fmt.Errorf("threadpool: %w", err)
@@ -118,7 +127,7 @@ func (p *Pool) enqueue(ctx context.Context, it item) (err error) {
 		case p.workers < p.cfg.maxWorkers:
 			p.startWorkerLocked(it)
 		case p.cfg.queueSize < 0 || p.queue.Len() < p.cfg.queueSize:
-			p.queue.Push(it)
+			p.pushLocked(it)
 		case p.cfg.nonBlocking:
 			p.mu.Unlock()
 			return executor.ErrQueueFull

@@ -28,6 +28,8 @@ type worker struct {
 	step     nextStep       // what the worker does after its item, once planned
 	nextItem item           // for stepRun
 	clocks                  // its tasks' timings and pprof labels
+	handoff  chan item      // for stepWait: the pool's handoff when it was planned
+	leaving  bool           // counted in the pool's leaving: a shrink stops it
 	_        [64]byte
 }
 
@@ -196,6 +198,12 @@ func (w *worker) plan() {
 	p := w.p
 	p.mu.Lock()
 	defer p.mu.Unlock()
+	if p.workers-p.leaving > p.cfg.maxWorkers { // a Resize shrank the pool: leave
+		w.leaving = true
+		p.leaving++
+		w.step = stepExit
+		return
+	}
 	if it, ok := p.queue.Pop(); ok {
 		if p.waiters > 0 {
 			p.wakeSubmittersLocked()
@@ -208,12 +216,13 @@ func (w *worker) plan() {
 		return
 	}
 	p.idle++
-	w.step = stepWait
+	w.step, w.handoff = stepWait, p.handoff
 	w.idle()
 }
 
 // next returns w's next item as planned, waiting for the handoff if need be. It reports
-// false when w should exit.
+// false when w should exit: the pool is closed, a shrink told it to, or it was idle for
+// the idle timeout with more than the minimum of workers left.
 func (w *worker) next(idle *time.Timer) (item, bool) {
 	p := w.p
 	switch w.step {
@@ -224,26 +233,30 @@ func (w *worker) next(idle *time.Timer) (item, bool) {
 	case stepExit:
 		return item{}, false
 	}
-	if idle == nil {
-		it, ok := <-p.handoff
-		return it, ok
+	for {
+		var it item
+		var ok bool
+		if idle == nil {
+			it, ok = <-w.handoff
+		} else {
+			idle.Reset(p.cfg.idleTimeout)
+			select {
+			case it, ok = <-w.handoff:
+			case <-idle.C:
+				if w.idleExpired() {
+					return item{}, false
+				}
+				continue
+			}
+		}
+		if ok && !it.isExit() {
+			return it, true
+		}
+		if ok || !w.rehandoff() { // told to exit, or the pool is closed
+			w.leaving = ok
+			return item{}, false
+		}
 	}
-	idle.Reset(p.cfg.idleTimeout)
-	select {
-	case it, ok := <-p.handoff:
-		return it, ok
-	case <-idle.C:
-	}
-	p.mu.Lock()
-	if p.idle > 0 { // nobody claimed a worker: this one may go
-		p.idle--
-		p.mu.Unlock()
-		p.cfg.logger.Debug("threadpool: idle worker exits", "pool", p.cfg.name)
-		return item{}, false
-	}
-	p.mu.Unlock()
-	it, ok := <-p.handoff // a task has claimed this worker and is on its way
-	return it, ok
 }
 
 // exit retires w: its tally joins those of the workers gone.
@@ -254,6 +267,9 @@ func (w *worker) exit() {
 	p.retiredFuncs.Absorb(&w.funcs)
 	delete(p.live, w)
 	p.workers--
+	if w.leaving {
+		p.leaving--
+	}
 	if p.closed && p.workers == 0 {
 		close(p.drained)
 	}

@@ -80,6 +80,16 @@ func (q *Queue[T]) Pop() (T, bool) {
 	return v, true
 }
 
+// Peek returns the value at the front of q without removing it, and reports false, with
+// the zero value, when q is empty.
+func (q *Queue[T]) Peek() (T, bool) {
+	if q.head == len(q.buf) {
+		var zero T
+		return zero, false
+	}
+	return q.buf[q.head], true
+}
+
 // TakeAll empties q and returns its values, oldest first, in a new slice (nil if q was
 // empty). q keeps its storage, cleared, for later values.
 func (q *Queue[T]) TakeAll() []T {

@@ -291,3 +291,21 @@ func pushPayload(q *fifo.Queue[*payload]) weak.Pointer[payload] {
 	q.Push(v)
 	return weak.Make(v)
 }
+
+func TestPeek(t *testing.T) {
+	var q fifo.Queue[int]
+	if v, ok := q.Peek(); ok || v != 0 {
+		t.Fatalf("Peek() on an empty queue = %d, %v; want 0, false", v, ok)
+	}
+	q.Push(1)
+	q.Push(2)
+	q.PushFront(0)
+	for want := range 3 {
+		if v, ok := q.Peek(); !ok || v != want {
+			t.Fatalf("Peek() = %d, %v; want %d, true", v, ok, want)
+		}
+		if v, _ := q.Pop(); v != want {
+			t.Fatalf("Pop() after Peek() = %d; want %d", v, want)
+		}
+	}
+}
