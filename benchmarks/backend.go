@@ -37,8 +37,8 @@ func (b *backend) supports(k jobKind) bool { return b.can == nil || b.can(k) }
 // goBackends lists the backends run in this process's suite, in column order. Python's
 // two executors are columns too, measured by bench.py (see python.go).
 func goBackends() []*backend {
-	return []*backend{threadpoolBackend(), procpoolBackend(), antsBackend(), pondBackend(), errgroupBackend(),
-		goPluginBackend(), pipeBackend()}
+	return []*backend{threadpoolBackend(), procpoolBackend(), clusterBackend(), antsBackend(), pondBackend(),
+		errgroupBackend(), goPluginBackend(), pipeBackend()}
 }
 
 // Column names of the Python executors, measured by bench.py.

@@ -22,12 +22,12 @@ package main
 import (
 	"os"
 
-	"github.com/dualpool/dualpool/procpool"
+	"github.com/dualpool/dualpool/cluster"
 )
 
 func main() {
 	// Worker roles first: a re-executed copy of this binary serves and exits here.
-	procpool.ServeIfWorker()
+	cluster.ServeIfWorker() // a procpool worker, or a cluster node's
 	serveRole()
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }

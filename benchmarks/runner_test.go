@@ -10,13 +10,13 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/dualpool/dualpool/procpool"
+	"github.com/dualpool/dualpool/cluster"
 )
 
 func TestMain(m *testing.M) {
 	// The runner re-executes its binary as its process-side workers; in a test that
 	// binary is the test binary.
-	procpool.ServeIfWorker()
+	cluster.ServeIfWorker()
 	serveRole()
 	os.Exit(m.Run())
 }
