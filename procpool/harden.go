@@ -3,7 +3,8 @@ package procpool
 import (
 	"os"
 	"strings"
-	"syscall"
+
+	"github.com/dualpool/dualpool/internal/supervise"
 )
 
 // The limits the kernel enforces on a worker, for code the program does not trust
@@ -51,7 +52,7 @@ func WithCleanEnv(keep ...string) Option {
 // by that user.
 func WithCredential(uid, gid uint32) Option {
 	return optionFunc(func(c *config) {
-		c.credential = &syscall.Credential{Uid: uid, Gid: gid, NoSetGroups: true}
+		c.credential = &supervise.Credential{Uid: uid, Gid: gid, NoSetGroups: true}
 	})
 }
 

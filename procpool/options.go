@@ -7,10 +7,10 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
-	"syscall"
 	"time"
 
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/supervise"
 	"github.com/dualpool/dualpool/ipc"
 )
 
@@ -44,7 +44,7 @@ type config struct {
 	rlimits        []Rlimit
 	cleanEnv       bool
 	keepEnv        []string
-	credential     *syscall.Credential
+	credential     *supervise.Credential
 	cgroup         *CgroupLimits
 	telemetry      telemetryConfig // telemetry.go
 	errs           []error

@@ -1,6 +1,7 @@
 package supervise
 
 import (
+	"errors"
 	"fmt"
 	"os/exec"
 	"runtime"
@@ -35,7 +36,7 @@ func (s *Spawner) loop() {
 // Start starts cmd on the Spawner's thread, with the process attributes of Attr: on
 // Linux the child dies with the Spawner or the parent, and leads a process group of its
 // own ([KillGroup]). A non-nil cred runs it as that user and group.
-func (s *Spawner) Start(cmd *exec.Cmd, cred *syscall.Credential) error {
+func (s *Spawner) Start(cmd *exec.Cmd, cred *Credential) error {
 	return s.StartIn(cmd, cred, nil)
 }
 
@@ -45,13 +46,16 @@ func (s *Spawner) Start(cmd *exec.Cmd, cred *syscall.Credential) error {
 // refuses clone3) the child is moved there as soon as it has started, before StartIn
 // returns: a child that forks at once may start a process outside (a worker does not).
 // A child that cannot be moved is killed and reaped, and StartIn fails.
-func (s *Spawner) StartIn(cmd *exec.Cmd, cred *syscall.Credential, cg *Cgroup) error {
+func (s *Spawner) StartIn(cmd *exec.Cmd, cred *Credential, cg *Cgroup) error {
 	cmd.SysProcAttr = Attr()
 	if cmd.SysProcAttr == nil && (cred != nil || cg != nil) {
 		cmd.SysProcAttr = &syscall.SysProcAttr{}
 	}
 	if cred != nil {
-		cmd.SysProcAttr.Credential = cred
+		if runtime.GOOS == "windows" {
+			return errors.New("supervise: starting a process as another user is not supported on windows")
+		}
+		setCredential(cmd.SysProcAttr, cred)
 	}
 	if cg != nil {
 		cg.prepare(cmd.SysProcAttr)
