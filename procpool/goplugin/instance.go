@@ -1,0 +1,299 @@
+package goplugin
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hashicorp/go-plugin"
+
+	"github.com/dualpool/dualpool/ipc"
+)
+
+// instance is one started plugin process of a Supervisor, as its pool sees it: a
+// [procpool.Conn] whose other end is in the host. The pool writes the frames of its
+// tasks; the instance runs each task's call on its T in a goroutine of its own and
+// writes the answer back, which the pool reads. The pool supervises the process as any
+// worker's: it kills it, restarts it, reads its memory and reports its exit.
+//
+// The instance stops answering the moment its process exits: the pool then reads the
+// end of the connection, takes the instance out of service, and fails the call in flight
+// with the process's exit. A call that failed is answered only after a ping showed the
+// plugin alive, so that a dead plugin's "connection is shut down" comes back as the
+// crash it is.
+type instance[T any] struct {
+	s      *supervised[T]
+	client *plugin.Client
+	proto  plugin.ClientProtocol
+	r      *procRunner
+	t      T
+	codec  ipc.Codec
+	out    answers
+
+	in        []byte      // the pool's frames, until whole; Write's only
+	busy      atomic.Bool // a call is running
+	condemned atomic.Bool // being killed: takes no call
+	stop      chan struct{}
+	quitOnce  sync.Once
+
+	mu     sync.Mutex // guards closed and the start of goroutines in wg
+	closed bool
+	wg     sync.WaitGroup // every goroutine of the instance
+}
+
+func newInstance[T any](s *supervised[T], client *plugin.Client, proto plugin.ClientProtocol, r *procRunner, t T, codec ipc.Codec) *instance[T] {
+	c := &instance[T]{s: s, client: client, proto: proto, r: r, t: t, codec: codec, stop: make(chan struct{})}
+	c.out.ready = make(chan struct{}, 1)
+	c.out.put(ipc.AppendHello(nil, ipc.Hello{Version: ipc.Version, PID: r.cmd.Process.Pid, Codec: codec.Name(),
+		Names: []string{callFunc}}), nil)
+	c.wg.Add(1)
+	go func() { // out of service the moment the process exits
+		defer c.wg.Done()
+		select {
+		case <-r.exited:
+		case <-c.stop:
+		}
+		c.out.end()
+	}()
+	if s.cfg.pingInterval > 0 {
+		c.wg.Add(1)
+		go c.watch(s.cfg.pingInterval, s.cfg.pingTimeout)
+	}
+	return c
+}
+
+func (c *instance[T]) Read(p []byte) (int, error) { return c.out.read(p) }
+func (c *instance[T]) Process() *os.Process       { return c.r.cmd.Process }
+
+// Write takes the pool's frames; a call runs in a goroutine of its own, so that Write
+// never blocks (the pool writes a Cancel while the call runs).
+func (c *instance[T]) Write(p []byte) (int, error) {
+	c.in = append(c.in, p...)
+	for len(c.in) >= 4 {
+		n := 4 + int(binary.BigEndian.Uint32(c.in))
+		if len(c.in) < n {
+			break
+		}
+		if err := c.frame(ipc.Kind(c.in[4]), c.in[5:n]); err != nil {
+			return 0, err
+		}
+		c.in = c.in[n:]
+	}
+	if len(c.in) == 0 {
+		c.in = c.in[:0:0]
+	}
+	return len(p), nil
+}
+
+func (c *instance[T]) frame(kind ipc.Kind, body []byte) error {
+	switch kind {
+	case ipc.KindTask:
+		t, err := ipc.DecodeTask(body)
+		if err != nil {
+			return err
+		}
+		var id uint64
+		if err := c.codec.Decode(t.Input, &id); err != nil {
+			return fmt.Errorf("goplugin: decoding a call's id: %w", err)
+		}
+		c.busy.Store(true)
+		return c.spawn(func() { c.run(t.ID, c.s.calls.get(id)) })
+	case ipc.KindCancel: // fn has the caller's ctx, which is already done
+		return nil
+	case ipc.KindShutdown: // recycled, or the pool is closing: let go-plugin end it
+		return c.spawn(c.quit)
+	}
+	return fmt.Errorf("%w: a supervised plugin takes no %v frame", ipc.ErrCorrupt, kind)
+}
+
+// spawn runs f in a goroutine of the instance, unless it is closed.
+func (c *instance[T]) spawn(f func()) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return errors.New("goplugin: instance closed")
+	}
+	c.wg.Add(1)
+	go func() {
+		defer c.wg.Done()
+		f()
+	}()
+	return nil
+}
+
+// run runs call cl, the pool's task id, and answers it.
+func (c *instance[T]) run(id uint64, cl *call[T]) {
+	defer c.busy.Store(false)
+	if cl == nil { // its Do is gone; it cannot be, as Do waits for its task
+		c.out.put(ipc.AppendError(nil, ipc.Error{ID: id, Kind: ipc.ErrText, Message: "goplugin: call not found"}), nil)
+		return
+	}
+	if c.dead() { // the call goes back to its Do, which hands it on
+		c.out.put(ipc.AppendError(nil, ipc.Error{ID: id, Kind: ipc.ErrText, Message: "goplugin: instance found dead"}),
+			func() { cl.state.Store(callNotRun) })
+		return
+	}
+	err := protect(func() error { return cl.fn(cl.ctx, c.t) })
+	if err != nil {
+		if perr := c.ping(c.s.cfg.pingTimeout); perr != nil {
+			c.condemn(fmt.Errorf("a call failed (%v) and a ping then failed: %w", err, perr))
+			return // the pool fails the call with the process's exit
+		}
+	}
+	frame := ipc.AppendResult(nil, id, nil)
+	if err != nil {
+		frame = ipc.AppendError(nil, ipc.Error{ID: id, Kind: ipc.ErrText, Message: err.Error()})
+	}
+	c.out.put(frame, func() { cl.err = err; cl.state.Store(callAnswered) })
+}
+
+// dead reports whether the process has exited or is being killed.
+func (c *instance[T]) dead() bool {
+	select {
+	case <-c.r.exited:
+		return true
+	default:
+		return c.condemned.Load()
+	}
+}
+
+// ping pings the plugin through go-plugin, giving up after timeout.
+func (c *instance[T]) ping(timeout time.Duration) error {
+	done := make(chan error, 1)
+	if err := c.spawn(func() { done <- c.proto.Ping() }); err != nil {
+		return err
+	}
+	t := time.NewTimer(timeout)
+	defer t.Stop()
+	select {
+	case err := <-done:
+		return err
+	case <-t.C:
+		return fmt.Errorf("no answer to a ping within %v", timeout)
+	}
+}
+
+// watch pings the idle plugin every interval and kills it when a ping fails.
+func (c *instance[T]) watch(interval, timeout time.Duration) {
+	defer c.wg.Done()
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-c.stop:
+			return
+		case <-c.r.exited:
+			return
+		case <-tick.C:
+		}
+		if c.busy.Load() {
+			continue
+		}
+		if err := c.ping(timeout); err != nil && !c.busy.Load() {
+			c.condemn(fmt.Errorf("idle, it failed a ping: %w", err))
+			return
+		}
+	}
+}
+
+// condemn kills the plugin's process group; the pool sees it exit and restarts it.
+func (c *instance[T]) condemn(why error) {
+	if c.condemned.Swap(true) {
+		return
+	}
+	c.s.cfg.logger.Info("goplugin: killing plugin instance", "pid", c.r.cmd.Process.Pid, "why", why)
+	c.r.killGroup()
+}
+
+// quit ends the plugin through go-plugin, which asks it to exit and kills it if it has
+// not within 2 seconds, and waits for go-plugin's goroutines.
+func (c *instance[T]) quit() { c.quitOnce.Do(c.client.Kill) }
+
+// Wait returns once the process has exited, with its state.
+func (c *instance[T]) Wait() *os.ProcessState {
+	<-c.r.exited
+	return c.r.cmd.ProcessState
+}
+
+// Close releases the instance after Wait: what the plugin started, go-plugin's client,
+// and the instance's goroutines (a call still running returns once its plugin is gone).
+func (c *instance[T]) Close() error {
+	c.mu.Lock()
+	already := c.closed
+	c.closed = true
+	c.mu.Unlock()
+	if already {
+		return nil
+	}
+	close(c.stop)
+	c.r.killGroup()
+	c.quit()
+	c.wg.Wait()
+	return nil
+}
+
+// answers are the frames the instance writes to the pool, read by the pool's reader
+// until the end, after which nothing more is written.
+type answers struct {
+	mu    sync.Mutex
+	buf   []byte
+	off   int
+	ended bool
+	ready chan struct{} // has a value when buf or ended changed
+}
+
+// put adds frame unless the answers have ended; then, still under the lock, it calls
+// mark, so that what mark records is seen by whoever reads the frame.
+func (a *answers) put(frame []byte, mark func()) {
+	a.mu.Lock()
+	if a.ended {
+		a.mu.Unlock()
+		return
+	}
+	if mark != nil {
+		mark()
+	}
+	a.buf = append(a.buf, frame...)
+	a.mu.Unlock()
+	a.signal()
+}
+
+func (a *answers) end() {
+	a.mu.Lock()
+	a.ended = true
+	a.mu.Unlock()
+	a.signal()
+}
+
+func (a *answers) signal() {
+	select {
+	case a.ready <- struct{}{}:
+	default:
+	}
+}
+
+func (a *answers) read(p []byte) (int, error) {
+	for {
+		a.mu.Lock()
+		if a.off < len(a.buf) {
+			n := copy(p, a.buf[a.off:])
+			a.off += n
+			if a.off == len(a.buf) {
+				a.buf, a.off = a.buf[:0], 0
+			}
+			a.mu.Unlock()
+			return n, nil
+		}
+		ended := a.ended
+		a.mu.Unlock()
+		if ended {
+			return 0, io.EOF
+		}
+		<-a.ready
+	}
+}
