@@ -2,6 +2,8 @@ package goplugin_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"os"
@@ -140,3 +142,14 @@ func workerExit(t *testing.T, err error) *executor.WorkerExitError {
 	require.ErrorAs(t, err, &we)
 	return we
 }
+
+func fileSHA256(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(b)
+	return sum[:], nil
+}
+
+func hexOf(b []byte) string { return hex.EncodeToString(b) }

@@ -179,14 +179,17 @@ func (s *supervised[T]) runReinit(t T, r *procRunner, timeout time.Duration) err
 	defer cancel()
 	done := make(chan error, 1)
 	go func() { done <- protect(func() error { return s.reinit(ctx, t) }) }()
+	var err error
 	select {
-	case err := <-done:
-		return err
+	case err = <-done:
 	case <-ctx.Done():
 		r.killGroup()
 		<-done
+	}
+	if ctx.Err() != nil { // what it did after its ctx ended does not count
 		return fmt.Errorf("did not return within %v (procpool.WithStartTimeout)", timeout)
 	}
+	return err
 }
 
 // protect calls f, recovering a panic into an *executor.PanicError.
