@@ -102,7 +102,13 @@ func (c *instance[T]) frame(kind ipc.Kind, body []byte) error {
 			return fmt.Errorf("goplugin: decoding a call's id: %w", err)
 		}
 		c.busy.Store(true)
-		return c.spawn(func() { c.run(t.ID, c.s.calls.get(id)) })
+		cl := c.s.calls.get(id)
+		c.s.running.Add(1) // waited for by the Supervisor, not the instance: see Close
+		go func() {
+			defer c.s.running.Done()
+			c.run(t.ID, cl)
+		}()
+		return nil
 	case ipc.KindCancel: // fn has the caller's ctx, which is already done
 		return nil
 	case ipc.KindShutdown: // recycled, or the pool is closing: let go-plugin end it
@@ -201,9 +207,12 @@ func (c *instance[T]) watch(interval, timeout time.Duration) {
 	}
 }
 
-// condemn kills the plugin's process group; the pool sees it exit and restarts it.
+// condemn kills the plugin's process group, unless the instance is closed (its pid may
+// be another process's by then); the pool sees it exit and restarts it.
 func (c *instance[T]) condemn(why error) {
-	if c.condemned.Swap(true) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed || c.condemned.Swap(true) {
 		return
 	}
 	c.s.cfg.logger.Info("goplugin: killing plugin instance", "pid", c.r.cmd.Process.Pid, "why", why)
@@ -221,7 +230,9 @@ func (c *instance[T]) Wait() *os.ProcessState {
 }
 
 // Close releases the instance after Wait: what the plugin started, go-plugin's client,
-// and the instance's goroutines (a call still running returns once its plugin is gone).
+// and the instance's goroutines. A call still running is not waited for here, so that
+// a fn slow to return delays neither the failure of its call nor the restart; the
+// Supervisor's Close waits for it.
 func (c *instance[T]) Close() error {
 	c.mu.Lock()
 	already := c.closed

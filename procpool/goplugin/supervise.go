@@ -26,8 +26,8 @@ import (
 // ([executor.ErrPoolBroken] once it keeps dying), instances are recycled after a number
 // of calls or over a memory limit, and on Linux they die with the host.
 type Supervisor[T any] struct {
-	pool  *procpool.Pool
-	calls *callTable[T]
+	pool *procpool.Pool
+	t    *supervised[T]
 }
 
 // Supervise starts the instances of the plugin that config describes and returns once
@@ -70,8 +70,8 @@ func Supervise[T any](config func() *plugin.ClientConfig, name string, opts ...O
 	if err != nil {
 		return nil, fmt.Errorf("goplugin: Supervise: %w", err)
 	}
-	s := &Supervisor[T]{calls: &callTable[T]{m: map[uint64]*call[T]{}}}
-	t := &supervised[T]{config: config, name: name, cfg: cfg, reinit: reinit, calls: s.calls}
+	t := &supervised[T]{config: config, name: name, cfg: cfg, reinit: reinit, calls: &callTable[T]{m: map[uint64]*call[T]{}}}
+	s := &Supervisor[T]{t: t}
 	popts := []procpool.Option{procpool.WithCommand(path), procpool.WithLogger(cfg.logger)}
 	popts = append(append(popts, cfg.pool...), procpool.WithTransport(t))
 	if s.pool, err = procpool.New(popts...); err != nil {
@@ -101,8 +101,8 @@ func (s *Supervisor[T]) Do(ctx context.Context, fn func(ctx context.Context, t T
 		return errors.New("goplugin: Do(nil)")
 	}
 	c := &call[T]{ctx: ctx, fn: fn}
-	id := s.calls.add(c)
-	defer s.calls.remove(id)
+	id := s.t.calls.add(c)
+	defer s.t.calls.remove(id)
 	for try := 1; ; try++ {
 		t := &callTask{ctx: ctx, id: id, done: make(chan struct{})}
 		if err := s.pool.Execute(ctx, t); err != nil {
@@ -149,11 +149,31 @@ func (s *Supervisor[T]) Stats() executor.Stats { return s.pool.Stats() }
 // Shutdown stops taking calls and waits for those running and queued, and for the
 // instances to exit; when ctx ends first, the queued calls are cancelled and the
 // instances killed, and ctx's error is returned.
-func (s *Supervisor[T]) Shutdown(ctx context.Context) error { return s.pool.Shutdown(ctx) }
+func (s *Supervisor[T]) Shutdown(ctx context.Context) error {
+	if err := s.pool.Shutdown(ctx); err != nil {
+		return err
+	}
+	done := make(chan struct{})
+	go func() {
+		s.t.running.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
 
-// Close is Shutdown without a time limit: every plugin process has exited, and every
-// goroutine of the Supervisor ended, when it returns.
-func (s *Supervisor[T]) Close() error { return s.pool.Close() }
+// Close is Shutdown without a time limit: when it returns, every plugin process has
+// exited, and every goroutine of the Supervisor has ended, fn's included (fn returns once
+// its plugin is gone, as go-plugin's calls do).
+func (s *Supervisor[T]) Close() error {
+	err := s.pool.Close()
+	s.t.running.Wait()
+	return err
+}
 
 // call is one Do: the caller's ctx and fn, and the answer of the instance that ran it.
 type call[T any] struct {

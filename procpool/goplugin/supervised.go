@@ -14,6 +14,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-hclog"
@@ -35,6 +36,9 @@ type supervised[T any] struct {
 	cfg    *config
 	reinit func(context.Context, T) error
 	calls  *callTable[T]
+
+	// running counts the goroutines running calls, on every instance.
+	running sync.WaitGroup
 }
 
 // checkClientConfig refuses what a Supervisor cannot start, and returns the plugin's path.
