@@ -201,3 +201,36 @@ func TestSuperviseReinit(t *testing.T) {
 	}, "the killed instance replaced")
 	require.Equal(t, int32(3), runs.Load())
 }
+
+// TestSuperviseSlowFn: a fn that ignores its ctx and waits in the host is not waited
+// for: its call comes back killed after its deadline and the kill grace, its instance is
+// restarted and serves the next call meanwhile, and Close waits for the fn to return.
+func TestSuperviseSlowFn(t *testing.T) {
+	s := superviseKV(t, kvGRPCBin, shared.PluginGRPC, goplugin.WithPoolOptions(procpool.WithKillGrace(100*time.Millisecond)))
+	pid := onlyPID(t, s)
+	release := make(chan struct{})
+	returned := make(chan struct{})
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	err := s.Do(ctx, func(context.Context, shared.KV) error {
+		defer close(returned)
+		<-release
+		return nil
+	})
+	require.ErrorIs(t, err, executor.ErrKilled)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	require.Less(t, time.Since(start), 3*time.Second)
+	replaced(t, s, pid)
+	require.NoError(t, put(context.Background(), s, "k", "v"))
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close() }()
+	select {
+	case <-closed:
+		t.Fatal("Close returned while a fn was still running")
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	<-returned
+	require.NoError(t, <-closed)
+}
