@@ -99,4 +99,3 @@ func benchSupervisor(b *testing.B, bin, name string) *goplugin.Supervisor[shared
 	}
 	return s
 }
-
