@@ -35,9 +35,11 @@ type instance[T any] struct {
 	codec  ipc.Codec
 	out    answers
 
-	in        []byte      // the pool's frames, until whole; Write's only
-	busy      atomic.Bool // a call is running
-	condemned atomic.Bool // being killed: takes no call
+	in        []byte       // the pool's frames, until whole; Write's only
+	busy      atomic.Bool  // a call is running
+	lastOK    atomic.Int64 // when the plugin last answered a call or a ping, Unix ns
+	condemned atomic.Bool  // being killed: takes no call
+	deciding  sync.RWMutex // read-held while a call's health check runs; see run
 	stop      chan struct{}
 	quitOnce  sync.Once
 
@@ -49,6 +51,7 @@ type instance[T any] struct {
 func newInstance[T any](s *supervised[T], client *plugin.Client, proto plugin.ClientProtocol, r *procRunner, t T, codec ipc.Codec) *instance[T] {
 	c := &instance[T]{s: s, client: client, proto: proto, r: r, t: t, codec: codec, stop: make(chan struct{})}
 	c.out.ready = make(chan struct{}, 1)
+	c.lastOK.Store(time.Now().UnixNano())
 	c.out.put(ipc.AppendHello(nil, ipc.Hello{Version: ipc.Version, PID: r.cmd.Process.Pid, Codec: codec.Name(),
 		Names: []string{callFunc}}), nil)
 	c.wg.Add(1)
@@ -58,7 +61,9 @@ func newInstance[T any](s *supervised[T], client *plugin.Client, proto plugin.Cl
 		case <-r.exited:
 		case <-c.stop:
 		}
+		c.deciding.Lock() // a call being decided on is marked first
 		c.out.end()
+		c.deciding.Unlock()
 	}()
 	if s.cfg.pingInterval > 0 {
 		c.wg.Add(1)
@@ -103,6 +108,7 @@ func (c *instance[T]) frame(kind ipc.Kind, body []byte) error {
 		}
 		c.busy.Store(true)
 		cl := c.s.calls.get(id)
+		c.deciding.RLock() // released once run has decided whether the call runs here
 		c.s.running.Add(1) // waited for by the Supervisor, not the instance: see Close
 		go func() {
 			defer c.s.running.Done()
@@ -135,13 +141,19 @@ func (c *instance[T]) spawn(f func()) error {
 // run runs call cl, the pool's task id, and answers it.
 func (c *instance[T]) run(id uint64, cl *call[T]) {
 	defer c.busy.Store(false)
+	why := c.unhealthy()
+	if why != nil && cl != nil {
+		// Marked before the answers can end, so that its Do sees the mark when the pool
+		// fails the task with the instance's death, and hands the call on.
+		cl.state.Store(callNotRun)
+	}
+	c.deciding.RUnlock()
 	if cl == nil { // its Do is gone; it cannot be, as Do waits for its task
 		c.out.put(ipc.AppendError(nil, ipc.Error{ID: id, Kind: ipc.ErrText, Message: "goplugin: call not found"}), nil)
 		return
 	}
-	if c.dead() { // the call goes back to its Do, which hands it on
-		c.out.put(ipc.AppendError(nil, ipc.Error{ID: id, Kind: ipc.ErrText, Message: "goplugin: instance found dead"}),
-			func() { cl.state.Store(callNotRun) })
+	if why != nil {
+		c.condemn(why)
 		return
 	}
 	err := protect(func() error { return cl.fn(cl.ctx, c.t) })
@@ -151,6 +163,7 @@ func (c *instance[T]) run(id uint64, cl *call[T]) {
 			return // the pool fails the call with the process's exit
 		}
 	}
+	c.lastOK.Store(time.Now().UnixNano())
 	frame := ipc.AppendResult(nil, id, nil)
 	if err != nil {
 		frame = ipc.AppendError(nil, ipc.Error{ID: id, Kind: ipc.ErrText, Message: err.Error()})
@@ -158,14 +171,27 @@ func (c *instance[T]) run(id uint64, cl *call[T]) {
 	c.out.put(frame, func() { cl.err = err; cl.state.Store(callAnswered) })
 }
 
-// dead reports whether the process has exited or is being killed.
-func (c *instance[T]) dead() bool {
+// unhealthy says why a call may not run on the instance, or returns nil: its process has
+// exited or is being killed or, with WithPing, it has been idle past the interval since
+// it last answered and does not answer a ping now.
+func (c *instance[T]) unhealthy() error {
 	select {
 	case <-c.r.exited:
-		return true
+		return errors.New("exited")
 	default:
-		return c.condemned.Load()
 	}
+	if c.condemned.Load() {
+		return errors.New("being killed")
+	}
+	iv := c.s.cfg.pingInterval
+	if iv <= 0 || time.Since(time.Unix(0, c.lastOK.Load())) < iv {
+		return nil
+	}
+	if err := c.ping(c.s.cfg.pingTimeout); err != nil {
+		return fmt.Errorf("idle past %v, it failed a ping before a call: %w", iv, err)
+	}
+	c.lastOK.Store(time.Now().UnixNano())
+	return nil
 }
 
 // ping pings the plugin through go-plugin, giving up after timeout.
@@ -200,10 +226,11 @@ func (c *instance[T]) watch(interval, timeout time.Duration) {
 		if c.busy.Load() {
 			continue
 		}
-		if err := c.ping(timeout); err != nil && !c.busy.Load() {
+		if err := c.ping(timeout); err != nil { // a call that landed meanwhile would hang too
 			c.condemn(fmt.Errorf("idle, it failed a ping: %w", err))
 			return
 		}
+		c.lastOK.Store(time.Now().UnixNano())
 	}
 }
 
@@ -212,6 +239,11 @@ func (c *instance[T]) watch(interval, timeout time.Duration) {
 func (c *instance[T]) condemn(why error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	select {
+	case <-c.r.exited: // reaped: its pid may be another process's
+		return
+	default:
+	}
 	if c.closed || c.condemned.Swap(true) {
 		return
 	}

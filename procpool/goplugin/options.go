@@ -125,11 +125,12 @@ func WithReinit[T any](reinit func(ctx context.Context, t T) error) Option {
 }
 
 // WithPing makes a [Supervisor] ping each idle instance of its plugin every interval
-// (go-plugin's ClientProtocol.Ping) and kill one that does not answer within timeout, so
-// that a hung or dead plugin is restarted before a call lands on it. Whatever the
-// option, an instance is also pinged after every call that failed, so that a call to a
-// dead plugin fails as the crash it is; timeout bounds that ping too (default 2s).
-// [New] ignores it.
+// (go-plugin's ClientProtocol.Ping), and before a call an instance that has not answered
+// for longer than interval, and kill one that does not answer within timeout: a hung or
+// dead plugin is restarted, and the call waits for another instance instead of landing
+// on it. Whatever the option, an instance is also pinged after every call that failed,
+// so that a call to a dead plugin fails as the crash it is; timeout bounds that ping too
+// (default 2s). [New] ignores it.
 func WithPing(interval, timeout time.Duration) Option {
 	return optionFunc(func(c *config) {
 		if interval <= 0 || timeout <= 0 {

@@ -89,7 +89,9 @@ const maxTries = 8
 // and Do then returns a *[executor.KilledError] that matches ctx's error. When the
 // instance dies during the call, Do returns its *[executor.WorkerExitError]; when fn
 // fails and its instance does not answer a ping, Do returns the error of its death, not
-// fn's. A call is never handed to an instance already found dead: it waits for another.
+// fn's. A call that lands on an instance found dead before fn ran (its process exited,
+// or with [WithPing] it did not answer) waits for another instance; Stats count that try
+// as a failed task.
 // Do returns [executor.ErrShutdown] after [Supervisor.Close], and an error matching
 // [executor.ErrPoolBroken] once instances keep dying at start.
 //
@@ -117,7 +119,7 @@ func (s *Supervisor[T]) Do(ctx context.Context, fn func(ctx context.Context, t T
 		switch c.state.Load() {
 		case callAnswered:
 			return c.err
-		case callNotRun:
+		case callNotRun: // the pool failed the task with the instance's death
 			if try < maxTries && ctx.Err() == nil {
 				c.state.Store(callPending)
 				continue
@@ -186,7 +188,7 @@ type call[T any] struct {
 const (
 	callPending  = iota
 	callAnswered // fn ran and returned err
-	callNotRun   // the instance was found dead before fn ran
+	callNotRun   // the instance was found dead before fn ran, and was not answered
 )
 
 // callTable maps the ids that tasks carry to their calls.

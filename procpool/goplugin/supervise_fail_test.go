@@ -123,6 +123,27 @@ func TestSupervisePing(t *testing.T) {
 	require.Zero(t, s.Stats().Failed)
 }
 
+// TestSupervisePingBeforeCall: with WithPing, a call to an instance idle past the
+// interval pings it first; one that stopped answering is killed and the call runs on its
+// replacement instead of hanging on it.
+func TestSupervisePingBeforeCall(t *testing.T) {
+	const interval = 200 * time.Millisecond
+	s := superviseKV(t, kvNetRPCBin, shared.PluginNetRPC, goplugin.WithPing(interval, 300*time.Millisecond))
+	ctx := context.Background()
+	require.NoError(t, put(ctx, s, "k", "v"))
+	pid := onlyPID(t, s)
+	require.NoError(t, syscall.Kill(pid, syscall.SIGSTOP))
+	<-time.After(interval + interval/4) // idle past the interval: the subject of the test
+	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	got, err := get(cctx, s, "k")
+	require.NoError(t, err)
+	require.Equal(t, stored("netrpc", "v"), got)
+	st := s.Stats()
+	require.Equal(t, uint64(2), st.Completed, "the Put and the Get: %+v", st)
+	require.False(t, proctest.Alive(pid))
+}
+
 // TestSuperviseRecycle: WithMaxTasksPerWorker(n) replaces an instance after n calls; the
 // plugin is let go through go-plugin and exits, and no call fails.
 func TestSuperviseRecycle(t *testing.T) {
