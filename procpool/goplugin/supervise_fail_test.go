@@ -255,3 +255,27 @@ func TestSuperviseSlowFn(t *testing.T) {
 	<-returned
 	require.NoError(t, <-closed)
 }
+
+// TestSuperviseMemoryLimit: the pool's memory limits apply to the plugin's process: over
+// the soft limit an instance is replaced after its call, over the hard one during a call
+// it is killed and the call fails with a *executor.MemoryLimitError.
+func TestSuperviseMemoryLimit(t *testing.T) {
+	const limit = 1 << 20 // under any Go plugin's own memory
+	t.Run("soft", func(t *testing.T) {
+		s := superviseKV(t, kvGRPCBin, shared.PluginGRPC, goplugin.WithPoolOptions(procpool.WithMemoryLimit(limit, 0)))
+		pid := onlyPID(t, s)
+		require.NoError(t, put(context.Background(), s, "k", "v"))
+		_, restarts := replaced(t, s, pid)
+		require.GreaterOrEqual(t, restarts, 1)
+	})
+	t.Run("hard", func(t *testing.T) {
+		s := superviseKV(t, kvGRPCBin, shared.PluginGRPC, goplugin.WithPoolOptions(procpool.WithMemoryLimit(0, limit)))
+		pid := onlyPID(t, s)
+		require.NoError(t, syscall.Kill(pid, syscall.SIGSTOP)) // a call that lasts until the limit is seen
+		err := put(context.Background(), s, "k", "v")
+		var me *executor.MemoryLimitError
+		require.ErrorAs(t, err, &me)
+		require.Equal(t, pid, me.PID)
+		require.ErrorIs(t, err, executor.ErrMemoryLimit)
+	})
+}
