@@ -3,6 +3,7 @@ package goplugin_test
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"os/exec"
 	"sync/atomic"
 	"syscall"
@@ -109,7 +110,10 @@ func TestSuperviseHang(t *testing.T) {
 // TestSupervisePing: with WithPing, an idle plugin that stops answering (SIGSTOP) is
 // replaced before any call lands on it.
 func TestSupervisePing(t *testing.T) {
-	s := superviseKV(t, kvGRPCBin, shared.PluginGRPC, goplugin.WithPing(50*time.Millisecond, 300*time.Millisecond))
+	var logs proctest.Buffer
+	logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	s := superviseKV(t, kvGRPCBin, shared.PluginGRPC, goplugin.WithPing(50*time.Millisecond, 300*time.Millisecond),
+		goplugin.WithLogger(logger))
 	ctx := context.Background()
 	require.NoError(t, put(ctx, s, "k", "v"))
 	pid := onlyPID(t, s)
@@ -121,6 +125,10 @@ func TestSupervisePing(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, stored("grpc", "v"), got)
 	require.Zero(t, s.Stats().Failed)
+	// The Supervisor's, the pool's and go-plugin's logs reach WithLogger's logger.
+	require.Regexp(t, `msg="goplugin: killing plugin instance" pid=\d+ why="idle, it failed a ping: no answer to a ping within 300ms"`, logs.String())
+	require.Contains(t, logs.String(), "procpool: worker started")
+	require.Contains(t, logs.String(), "logger=plugin")
 }
 
 // TestSupervisePingBeforeCall: with WithPing, a call to an instance idle past the
