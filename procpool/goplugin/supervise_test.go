@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"log/slog"
 	"os"
 	"os/exec"
 	"strconv"
@@ -136,4 +137,22 @@ func TestSuperviseNoOrphans(t *testing.T) {
 	host.Wait()
 	proctest.Eventually(t, 10*time.Second, func() bool { return !proctest.Alive(pids[0]) && !proctest.Alive(pids[1]) },
 		"the plugins die with their host")
+}
+
+// TestSuperviseAutoMTLS: WithAutoMTLS secures each instance's connection with
+// certificates made for that start, over gRPC and net/rpc alike.
+func TestSuperviseAutoMTLS(t *testing.T) {
+	for _, kv := range kvPlugins {
+		t.Run(kv.proto, func(t *testing.T) {
+			var logs proctest.Buffer
+			logger := slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			s := superviseKV(t, *kv.bin, kv.name, goplugin.WithAutoMTLS(), goplugin.WithLogger(logger))
+			ctx := context.Background()
+			require.NoError(t, put(ctx, s, "k", "v"))
+			got, err := get(ctx, s, "k")
+			require.NoError(t, err)
+			require.Equal(t, stored(kv.proto, "v"), got)
+			require.Contains(t, logs.String(), "configuring client automatic mTLS")
+		})
+	}
 }
