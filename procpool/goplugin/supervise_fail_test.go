@@ -277,13 +277,19 @@ func TestSuperviseMemoryLimit(t *testing.T) {
 		require.GreaterOrEqual(t, restarts, 1)
 	})
 	t.Run("hard", func(t *testing.T) {
+		// Idle instances over the hard limit are replaced at once: the call stops its own
+		// instance, so that it lasts until the limit is seen.
 		s := superviseKV(t, kvGRPCBin, shared.PluginGRPC, goplugin.WithPoolOptions(procpool.WithMemoryLimit(0, limit)))
-		pid := onlyPID(t, s)
-		require.NoError(t, syscall.Kill(pid, syscall.SIGSTOP)) // a call that lasts until the limit is seen
-		err := put(context.Background(), s, "k", "v")
+		stopped := make(chan int, 1)
+		err := s.Do(context.Background(), func(_ context.Context, kv shared.KV) error {
+			pid := s.Stats().PerWorker[0].PID // the one instance ready: this call's
+			stopped <- pid
+			syscall.Kill(pid, syscall.SIGSTOP)
+			return kv.Put("k", []byte("v"))
+		})
 		var me *executor.MemoryLimitError
 		require.ErrorAs(t, err, &me)
-		require.Equal(t, pid, me.PID)
+		require.Equal(t, <-stopped, me.PID)
 		require.ErrorIs(t, err, executor.ErrMemoryLimit)
 	})
 }
