@@ -80,14 +80,14 @@ func run(bin, dir string) error {
 
 	pid := instance(sup)
 	v, err = goplugin.Call(ctx, sup, func(ctx context.Context, kv shared.KV) ([]byte, error) {
-		syscall.Kill(pid, syscall.SIGKILL) // the plugin crashes in the middle of the call
+		signal(pid, syscall.SIGKILL) // the plugin crashes in the middle of the call
 		return kv.Get("greeting")
 	})
 	report("get, crashing", v, err, sup)
 	v, err = goplugin.Call(ctx, sup, get)
 	report("get greeting", v, err, sup)
 
-	syscall.Kill(instance(sup), syscall.SIGSTOP) // the plugin hangs
+	signal(instance(sup), syscall.SIGSTOP) // the plugin hangs
 	cctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 	defer cancel()
 	v, err = goplugin.Call(cctx, sup, get)
@@ -107,6 +107,24 @@ func instance(sup *goplugin.Supervisor[shared.KV]) int {
 			return st.PerWorker[0].PID
 		}
 		time.Sleep(10 * time.Millisecond) // a restart takes a few ms
+	}
+}
+
+// signal sends sig to the plugin's process and returns once it has taken effect: a
+// process running on another CPU stops or dies a moment after kill returns. It reads the
+// process's state in Linux's /proc.
+func signal(pid int, sig syscall.Signal) {
+	syscall.Kill(pid, sig)
+	for range 1000 {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			return // gone
+		}
+		s := string(b)
+		if f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:]); len(f) > 0 && strings.ContainsAny(f[0], "TZX") {
+			return // stopped or dead
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 

@@ -29,7 +29,7 @@ func TestSuperviseKillDuringCall(t *testing.T) {
 			ctx := context.Background()
 			require.NoError(t, put(ctx, s, "k", "v"))
 			pid := onlyPID(t, s)
-			require.NoError(t, syscall.Kill(pid, syscall.SIGSTOP)) // so that the call is surely in flight
+			stop(t, pid) // so that the call is surely in flight
 			started := make(chan struct{})
 			done := make(chan error, 1)
 			go func() {
@@ -86,7 +86,7 @@ func TestSuperviseHang(t *testing.T) {
 			ctx := context.Background()
 			require.NoError(t, put(ctx, s, "k", "v"))
 			pid := onlyPID(t, s)
-			require.NoError(t, syscall.Kill(pid, syscall.SIGSTOP))
+			stop(t, pid)
 			start := time.Now()
 			cctx, cancel := context.WithTimeout(ctx, 300*time.Millisecond)
 			defer cancel()
@@ -117,7 +117,7 @@ func TestSupervisePing(t *testing.T) {
 	ctx := context.Background()
 	require.NoError(t, put(ctx, s, "k", "v"))
 	pid := onlyPID(t, s)
-	require.NoError(t, syscall.Kill(pid, syscall.SIGSTOP))
+	stop(t, pid)
 	_, restarts := replaced(t, s, pid)
 	require.Equal(t, 1, restarts)
 	proctest.Eventually(t, 10*time.Second, func() bool { return !proctest.Alive(pid) }, "the stopped plugin is killed")
@@ -140,7 +140,7 @@ func TestSupervisePingBeforeCall(t *testing.T) {
 	ctx := context.Background()
 	require.NoError(t, put(ctx, s, "k", "v"))
 	pid := onlyPID(t, s)
-	require.NoError(t, syscall.Kill(pid, syscall.SIGSTOP))
+	stop(t, pid)
 	<-time.After(interval + interval/4) // idle past the interval: the subject of the test
 	cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -280,16 +280,19 @@ func TestSuperviseMemoryLimit(t *testing.T) {
 		// Idle instances over the hard limit are replaced at once: the call stops its own
 		// instance, so that it lasts until the limit is seen.
 		s := superviseKV(t, kvGRPCBin, shared.PluginGRPC, goplugin.WithPoolOptions(procpool.WithMemoryLimit(0, limit)))
-		stopped := make(chan int, 1)
+		pids := make(chan int, 1)
 		err := s.Do(context.Background(), func(_ context.Context, kv shared.KV) error {
 			pid := s.Stats().PerWorker[0].PID // the one instance ready: this call's
-			stopped <- pid
+			pids <- pid
 			syscall.Kill(pid, syscall.SIGSTOP)
+			if !stopped(pid) {
+				return errors.New("the plugin did not stop")
+			}
 			return kv.Put("k", []byte("v"))
 		})
 		var me *executor.MemoryLimitError
 		require.ErrorAs(t, err, &me)
-		require.Equal(t, <-stopped, me.PID)
+		require.Equal(t, <-pids, me.PID)
 		require.ErrorIs(t, err, executor.ErrMemoryLimit)
 	})
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"os/exec"
 	"slices"
+	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -153,3 +155,28 @@ func fileSHA256(path string) ([]byte, error) {
 }
 
 func hexOf(b []byte) string { return hex.EncodeToString(b) }
+
+// stop sends SIGSTOP to pid and returns once the process is stopped: kill returns
+// before a process running on another CPU has stopped, and a call made meanwhile could
+// still be served.
+func stop(t *testing.T, pid int) {
+	t.Helper()
+	require.NoError(t, syscall.Kill(pid, syscall.SIGSTOP))
+	require.True(t, stopped(pid), "process %d stopped", pid)
+}
+
+// stopped waits up to 10s for pid to be in the stopped state, and reports whether it is.
+func stopped(pid int) bool {
+	for range 1000 {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+		if err != nil {
+			return false
+		}
+		s := string(b)
+		if f := strings.Fields(s[strings.LastIndexByte(s, ')')+1:]); len(f) > 0 && f[0] == "T" {
+			return true
+		}
+		time.Sleep(10 * time.Millisecond) // polling /proc: there is nothing to wait on
+	}
+	return false
+}

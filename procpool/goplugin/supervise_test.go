@@ -86,7 +86,7 @@ func TestSuperviseGreeterCrash(t *testing.T) {
 	require.NoError(t, err)
 	proctest.CloseAtEnd(t, fds, s)
 	pid := onlyPID(t, s)
-	require.NoError(t, syscall.Kill(pid, syscall.SIGSTOP))
+	stop(t, pid)
 	started := make(chan struct{})
 	done := make(chan error, 1)
 	go func() {
