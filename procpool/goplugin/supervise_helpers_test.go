@@ -165,6 +165,13 @@ func stop(t *testing.T, pid int) {
 	require.True(t, stopped(pid), "process %d stopped", pid)
 }
 
+// kill sends SIGKILL to pid and returns once the process is dead, for the same reason.
+func kill(t *testing.T, pid int) {
+	t.Helper()
+	require.NoError(t, syscall.Kill(pid, syscall.SIGKILL))
+	proctest.Eventually(t, 10*time.Second, func() bool { return !proctest.Alive(pid) }, "the plugin dies")
+}
+
 // stopped waits up to 10s for pid to be in the stopped state, and reports whether it is.
 func stopped(pid int) bool {
 	for range 1000 {
