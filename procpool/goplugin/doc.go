@@ -1,6 +1,9 @@
 // Package goplugin runs a [procpool.Pool] of plugin processes launched through
 // hashicorp/go-plugin: a host keeps several processes of one plugin binary, and every
-// promise of package procpool holds for them. A plugin's crash fails only the task it
+// promise of package procpool holds for them. It does so for two kinds of plugins:
+// plugins written for dualpool, which run registered tasks ([New]: Submit, Map, chunks),
+// and the plugins that already exist, each with its own gRPC or net/rpc interface, which
+// it supervises ([Supervise]). A plugin's crash fails only the task it
 // was running and its process is restarted (up to the pool's crash-loop limit); a task
 // whose ctx ends is cancelled in the plugin and killed with its process after the grace
 // period; processes are recycled after a number of tasks or over a memory limit; Stats
@@ -31,6 +34,19 @@
 // in JSON (see [Logger]) go instead to the host's slog logger ([WithLogger]), with their
 // level and fields, as do go-plugin's own logs.
 //
+// # Supervising existing plugins
+//
+// [Supervise] keeps instances of any go-plugin plugin, unchanged, and runs calls on the
+// interface it dispenses: [Supervisor.Do] runs a fn with a free instance's T, [Call]
+// returns fn's result too. The Supervisor is a procpool.Pool whose transport starts one
+// go-plugin client per worker from the host's own ClientConfig, and whose worker side
+// runs in the host: a call is a task whose frame carries the call's id, run with the
+// dispensed T of the instance the pool gave it to. So deadlines and the kill grace, crash
+// reports, the restart rule, recycling, memory limits, Stats and parent death are the
+// pool's own. On top of the pool: [WithReinit] re-configures every fresh instance, and a
+// failed go-plugin Ping ([WithPing], and after every failed call) takes an instance out
+// of service.
+//
 // # Failures at start
 //
 // A plugin that cannot start fails [New] (or counts as a failed start for a restart)
@@ -50,10 +66,16 @@
 // (pipes 5 ms), 40 ms with AutoMTLS, most of it making the two certificates. Send small
 // tasks in chunks.
 //
+// A supervised call (BenchmarkSupervisedCall) costs what the bare go-plugin call costs
+// (BenchmarkBareCall, same plugin, same run) plus the Supervisor's own share, which
+// BenchmarkSupervisedNothing measures alone: go test -run '^$' -bench
+// 'BareCall|Supervised' ./procpool/goplugin.
+//
 // # What it does not do
 //
-// It does not use go-plugin's net/rpc protocol, its broker, reattachment to running
-// plugins, or gRPC stdio forwarding (a plugin's output goes through its own stdout and
-// stderr instead). It keeps procpool's limits: one task or chunk in flight per process,
-// no Windows.
+// For dualpool's own plugins it does not use go-plugin's net/rpc protocol, its broker,
+// reattachment to running plugins, or gRPC stdio forwarding (a plugin's output goes
+// through its own stdout and stderr instead). A Supervisor cannot reattach either: it
+// starts its instances itself. It keeps procpool's limits: one task, chunk or call in
+// flight per process, no Windows.
 package goplugin

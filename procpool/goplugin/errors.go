@@ -11,6 +11,11 @@ import (
 // speaks another protocol version, or did not finish within the start timeout.
 var ErrHandshake = errors.New("goplugin: plugin handshake failed")
 
+// ErrDispense is matched (errors.Is) by the error of a [Supervisor] whose plugin cannot
+// be dispensed as its T: the name is in none of the ClientConfig's plugin sets, go-plugin
+// cannot dispense it, or what it dispenses does not implement T.
+var ErrDispense = errors.New("goplugin: plugin cannot be dispensed")
+
 // ChecksumError is the error of a plugin binary whose SHA-256 is not the expected one
 // ([WithChecksum]); the binary was not run.
 type ChecksumError struct {

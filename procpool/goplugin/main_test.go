@@ -18,6 +18,17 @@ import (
 // copy of it, pluginBin2, stands for a second plugin binary.
 var pluginBin, pluginBin2 string
 
+// go-plugin's own example plugins, unmodified, built once per test binary: the KV store
+// over gRPC and over net/rpc, and the net/rpc Greeter.
+var kvGRPCBin, kvNetRPCBin, greeterBin string
+
+// examplePlugins are the packages of go-plugin's example plugins, at the version in go.mod.
+var examplePlugins = map[*string]string{
+	&kvGRPCBin:   "github.com/hashicorp/go-plugin/examples/grpc/plugin-go-grpc",
+	&kvNetRPCBin: "github.com/hashicorp/go-plugin/examples/grpc/plugin-go-netrpc",
+	&greeterBin:  "github.com/hashicorp/go-plugin/examples/basic/plugin",
+}
+
 // envHost makes the test binary a host that starts a pool of the plugin it names, prints
 // the plugins' pids and waits to be killed; see TestNoOrphans.
 const envHost = "GOPLUGIN_TEST_HOST"
@@ -25,6 +36,9 @@ const envHost = "GOPLUGIN_TEST_HOST"
 func TestMain(m *testing.M) {
 	if bin := os.Getenv(envHost); bin != "" {
 		os.Exit(hostMain(bin))
+	}
+	if bin := os.Getenv(envSuperviseHost); bin != "" {
+		os.Exit(superviseHostMain(bin))
 	}
 	os.Exit(run(m))
 }
@@ -66,6 +80,20 @@ func run(m *testing.M) int {
 			return 1
 		}
 	}
-	goleak.VerifyTestMain(m) // exits
-	return 0
+	for bin, pkg := range examplePlugins {
+		*bin = filepath.Join(dir, filepath.Base(pkg))
+		if out, err := exec.Command("go", "build", "-o", *bin, pkg).CombinedOutput(); err != nil {
+			fmt.Fprintf(os.Stderr, "go build %s: %v\n%s", pkg, err, out)
+			return 1
+		}
+	}
+	// goleak.VerifyTestMain's check, without its os.Exit, so that dir is removed.
+	code := m.Run()
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintf(os.Stderr, "goleak: errors on successful test run: %v\n", err)
+			code = 1
+		}
+	}
+	return code
 }

@@ -1,9 +1,11 @@
 package goplugin
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/hashicorp/go-plugin"
 
@@ -19,7 +21,8 @@ var Handshake = plugin.HandshakeConfig{
 	MagicCookieValue: "6b1f1a3e-dualpool-frames",
 }
 
-// Option configures a [Transport] (and, for [WithHandshake], [ServeIfWorker]).
+// Option configures a [Transport] (and, for [WithHandshake], [ServeIfWorker]) or a
+// [Supervisor].
 type Option interface{ apply(*config) }
 
 type optionFunc func(*config)
@@ -33,10 +36,15 @@ type config struct {
 	logger    *slog.Logger
 	pool      []procpool.Option
 	errs      []error
+
+	// Supervise's own (WithReinit, WithPing).
+	reinit       any // func(context.Context, T) error
+	pingInterval time.Duration
+	pingTimeout  time.Duration
 }
 
 func newConfig(opts []Option) (*config, error) {
-	c := &config{handshake: Handshake, logger: slog.New(slog.DiscardHandler)}
+	c := &config{handshake: Handshake, logger: slog.New(slog.DiscardHandler), pingTimeout: defaultPingTimeout}
 	for _, o := range opts {
 		if o != nil {
 			o.apply(c)
@@ -95,4 +103,39 @@ func WithLogger(l *slog.Logger) Option {
 // grace, output writers...).
 func WithPoolOptions(opts ...procpool.Option) Option {
 	return optionFunc(func(c *config) { c.pool = append(c.pool[:len(c.pool):len(c.pool)], opts...) })
+}
+
+// defaultPingTimeout bounds the ping that follows a call's failure when [WithPing] sets
+// no timeout.
+const defaultPingTimeout = 2 * time.Second
+
+// WithReinit makes a [Supervisor] run reinit on every fresh instance of its plugin, the
+// first and every restart, before any call: a host re-configures a restarted plugin here.
+// Its error or panic fails that start, as a plugin that cannot start does (the first
+// start fails [Supervise]; later ones count towards the crash-loop limit), and so does a
+// reinit still running after [procpool.WithStartTimeout]: its ctx then ends and the
+// instance is killed. T must be the Supervisor's T. [New] ignores it.
+func WithReinit[T any](reinit func(ctx context.Context, t T) error) Option {
+	return optionFunc(func(c *config) {
+		if reinit == nil {
+			c.errs = append(c.errs, errors.New("WithReinit(nil)"))
+		}
+		c.reinit = reinit
+	})
+}
+
+// WithPing makes a [Supervisor] ping each idle instance of its plugin every interval
+// (go-plugin's ClientProtocol.Ping), and before a call an instance that has not answered
+// for longer than interval, and kill one that does not answer within timeout: a hung or
+// dead plugin is restarted, and the call waits for another instance instead of landing
+// on it. Whatever the option, an instance is also pinged after every call that failed,
+// so that a call to a dead plugin fails as the crash it is; timeout bounds that ping too
+// (default 2s). [New] ignores it.
+func WithPing(interval, timeout time.Duration) Option {
+	return optionFunc(func(c *config) {
+		if interval <= 0 || timeout <= 0 {
+			c.errs = append(c.errs, fmt.Errorf("WithPing(%v, %v): want positive durations", interval, timeout))
+		}
+		c.pingInterval, c.pingTimeout = interval, timeout
+	})
 }

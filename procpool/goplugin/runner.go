@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/dualpool/dualpool/internal/supervise"
 	"github.com/dualpool/dualpool/procpool"
 )
 
@@ -191,4 +192,11 @@ func (s *stderrSplit) lastLines() string {
 func (s *stderrSplit) Close() error {
 	s.logs.Close()
 	return s.f.Close()
+}
+
+// killGroup kills the plugin's process group: the plugin and what it started.
+func (r *procRunner) killGroup() {
+	if r.cmd.Process != nil {
+		supervise.KillGroup(r.cmd.Process.Pid)
+	}
 }

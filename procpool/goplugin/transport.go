@@ -3,7 +3,6 @@ package goplugin
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"io"
 	"os"
@@ -105,16 +104,11 @@ func (t *Transport) checkSum() error {
 	if t.cfg.checksum == nil {
 		return nil
 	}
-	f, err := os.Open(t.path)
+	got, err := fileSum(t.path)
 	if err != nil {
 		return fmt.Errorf("goplugin: checking plugin %s: %w", t.path, err)
 	}
-	defer f.Close()
-	h := sha256.New()
-	if _, err := io.Copy(h, f); err != nil {
-		return fmt.Errorf("goplugin: checking plugin %s: %w", t.path, err)
-	}
-	if got := h.Sum(nil); !bytes.Equal(got, t.cfg.checksum) {
+	if !bytes.Equal(got, t.cfg.checksum) {
 		return &ChecksumError{Path: t.path, Got: got, Want: t.cfg.checksum}
 	}
 	return nil
@@ -123,9 +117,19 @@ func (t *Transport) checkSum() error {
 // startError ends a failed start — the process killed and reaped, go-plugin's goroutines
 // gone — and explains it.
 func (t *Transport) startError(client *plugin.Client, r *procRunner, spec *procpool.Spec, err error) error {
+	return startError(client, r, t.path, t.cfg.handshake.MagicCookieKey, spec.StartTimeout, err)
+}
+
+// startError ends the failed start of the plugin at path and explains it. The plugin's
+// process group is killed first: go-plugin's Kill would otherwise wait for a child of the
+// plugin that holds its stderr open.
+func startError(client *plugin.Client, r *procRunner, path, cookie string, timeout time.Duration, err error) error {
+	if r != nil && r.exited != nil {
+		r.killGroup()
+	}
 	client.Kill()
 	if r == nil || r.exited == nil { // the process never started
-		return fmt.Errorf("goplugin: starting plugin %s: %w", t.path, err)
+		return fmt.Errorf("goplugin: starting plugin %s: %w", path, err)
 	}
 	<-r.exited
 	select {
@@ -138,19 +142,18 @@ func (t *Transport) startError(client *plugin.Client, r *procRunner, spec *procp
 		stderr = "; its stderr ends: " + stderr
 	}
 	first, msg := r.first.first(), err.Error()
-	cookie := t.cfg.handshake.MagicCookieKey
 	switch {
 	case strings.Contains(msg, "timeout while waiting for plugin to start"):
 		return fmt.Errorf("%w: plugin %s did not complete its handshake within %v and was killed%s",
-			ErrHandshake, t.path, spec.StartTimeout, stderr)
+			ErrHandshake, path, timeout, stderr)
 	case first != "" && strings.Contains(msg, "Unrecognized remote plugin message"):
-		return fmt.Errorf("%w: plugin %s printed %q to stdout before its handshake line: a plugin must print nothing before goplugin.ServeIfWorker (go-plugin issues #164, #233)",
-			ErrHandshake, t.path, first)
+		return fmt.Errorf("%w: plugin %s printed %q to stdout before its handshake line: a plugin must print nothing before its handshake (go-plugin issues #164, #233)",
+			ErrHandshake, path, first)
 	case strings.Contains(msg, "exited before we could connect") || first == "":
-		return fmt.Errorf("%w: plugin %s ended (%s) before its handshake: is it a plugin of this host, calling goplugin.ServeIfWorker with the magic cookie %s?%s",
-			ErrHandshake, t.path, status, cookie, stderr)
+		return fmt.Errorf("%w: plugin %s ended (%s) before its handshake: is it a plugin of this host, with the magic cookie %s?%s",
+			ErrHandshake, path, status, cookie, stderr)
 	}
-	return fmt.Errorf("%w: plugin %s: %w%s", ErrHandshake, t.path, err, stderr)
+	return fmt.Errorf("%w: plugin %s: %w%s", ErrHandshake, path, err, stderr)
 }
 
 // conn is the pool's link to one plugin process: the frames stream, and the process.
