@@ -1,17 +1,14 @@
 package threadpool
 
 import (
-	"time"
-
 	"github.com/dualpool/dualpool/backend"
 )
 
 // item is one entry of the pool's queue: a task, or a batch from Map's Chunk.
 type item struct {
-	task    backend.Task
-	batch   []backend.Task
-	queued  int64     // when it was taken (timing.Now), 0 with WithTimings(false)
-	entered time.Time // when it entered the queue, under WithQueueTimeout
+	task   backend.Task
+	batch  []backend.Task
+	queued int64 // when it was taken (timing.Now); 0 with WithTimings(false) and no WithQueueTimeout
 }
 
 // isExit reports whether it is the empty item that tells an idle worker to exit (a

@@ -147,6 +147,9 @@ func (p *Pool) enqueue(ctx context.Context, it item) (err error) {
 				p.mu.Unlock()
 				return err
 			}
+			if p.cfg.queueTimeout > 0 { // its time in the queue starts when it enters it
+				it.queued = timing.Now()
+			}
 			continue
 		}
 		p.submitted += uint64(it.size())

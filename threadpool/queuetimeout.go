@@ -5,21 +5,20 @@ import (
 	"time"
 
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/timing"
 )
 
-// pushLocked queues it, stamped for WithQueueTimeout, and arms the queue's timer.
+// pushLocked queues it, stamped (by stamp) for WithQueueTimeout, and arms the queue's
+// timer.
 func (p *Pool) pushLocked(it item) {
-	if p.cfg.queueTimeout > 0 {
-		it.entered = time.Now()
-	}
 	p.queue.Push(it)
-	p.armLocked(it.entered)
+	p.armLocked(it.queued)
 }
 
 // armLocked sets the queue's one timer for the oldest queued item, if it is not set: the
-// items behind the oldest entered later, so they expire later. now is the current time,
-// or the zero time when there is no queue timeout.
-func (p *Pool) armLocked(now time.Time) {
+// items behind the oldest entered later, so they expire later. now is the current
+// timing.Now, or 0 when there is no queue timeout.
+func (p *Pool) armLocked(now int64) {
 	if p.cfg.queueTimeout <= 0 || p.armed {
 		return
 	}
@@ -27,7 +26,7 @@ func (p *Pool) armLocked(now time.Time) {
 	if !ok {
 		return
 	}
-	d := head.entered.Add(p.cfg.queueTimeout).Sub(now)
+	d := time.Duration(head.queued-now) + p.cfg.queueTimeout
 	if p.expiry == nil {
 		p.expiry = time.AfterFunc(d, p.expire)
 	} else {
@@ -42,11 +41,11 @@ func (p *Pool) expire() {
 	limit := p.cfg.queueTimeout
 	p.mu.Lock()
 	p.armed = false
-	now := time.Now()
+	now := timing.Now()
 	var expired []item
 	for {
 		head, ok := p.queue.Peek()
-		if !ok || now.Sub(head.entered) < limit {
+		if !ok || time.Duration(now-head.queued) < limit {
 			break
 		}
 		p.queue.Pop()
@@ -62,7 +61,7 @@ func (p *Pool) expire() {
 			// Counted before its waiters wake; one cancelled meanwhile by its Future is
 			// counted here too, as a worker would have counted it at Start.
 			p.shared.cancelled.Add(1)
-			t.Discard(queueTimeout(t.Func(), now.Sub(it.entered)))
+			t.Discard(queueTimeout(t.Func(), time.Duration(now-it.queued)))
 		}
 	}
 }

@@ -39,7 +39,7 @@ func (p *Pool) stamp(it item) item {
 			it.batch = batch
 		}
 	}
-	if !p.cfg.noTimings {
+	if !p.cfg.noTimings || p.cfg.queueTimeout > 0 {
 		it.queued = timing.Now()
 	}
 	return it
