@@ -96,11 +96,14 @@ func run(ctx context.Context, cfg config, logger *slog.Logger) error {
 	}
 	s := &service{pool: pool, logger: logger}
 	srv := &http.Server{Handler: s.routes(), ReadHeaderTimeout: 10 * time.Second}
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP) // before the first line: whoever reads it may signal at once
+	defer signal.Stop(hup)
 	fmt.Printf("serving http://%s (pid %d); SIGHUP resets the workers\n", ln.Addr(), os.Getpid())
 
 	resetCtx, stopResets := context.WithCancel(ctx)
 	var resets sync.WaitGroup
-	resets.Go(func() { s.resetOnHangup(resetCtx) })
+	resets.Go(func() { s.resetOnHangup(resetCtx, hup) })
 	defer func() { stopResets(); resets.Wait() }()
 
 	served := make(chan error, 1)
@@ -135,12 +138,10 @@ type service struct {
 	resets atomic.Uint64 // resets done
 }
 
-// resetOnHangup replaces every worker of the pool each time the process gets SIGHUP, until
-// ctx ends. Signals that arrive during a reset are folded into one more reset after it.
-func (s *service) resetOnHangup(ctx context.Context) {
-	hup := make(chan os.Signal, 1)
-	signal.Notify(hup, syscall.SIGHUP)
-	defer signal.Stop(hup)
+// resetOnHangup replaces every worker of the pool each time hup delivers SIGHUP, until ctx
+// ends. Signals that arrive during a reset are folded into one more reset after it (hup
+// holds one).
+func (s *service) resetOnHangup(ctx context.Context, hup <-chan os.Signal) {
 	for {
 		select {
 		case <-ctx.Done():

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -21,28 +22,37 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
-// clients is how many clients load the service at once: twice its most workers, so that
-// requests queue and the pool grows.
-const clients = 8
+// The pool's bounds, and how many clients load it at once: twice its most workers, so
+// that requests wait and the pool grows.
+const (
+	minWorkers = 1
+	maxWorkers = 4
+	clients    = 2 * maxWorkers
+)
 
 // TestService runs the service as an operator would, loads it, resets its workers with
 // SIGHUP in the middle of the load, and stops it with SIGTERM: no request may fail, every
-// worker must be new after the reset, and /metrics must count every square served.
+// worker must be new after the reset, /metrics must count every square served, and the
+// pool must grow under the load and shrink after it.
 func TestService(t *testing.T) {
 	bin := exampletest.Build(t)
-	p := exampletest.Start(t, bin, "-addr", "127.0.0.1:0")
+	p := exampletest.Start(t, bin, "-addr", "127.0.0.1:0", "-min-workers", strconv.Itoa(minWorkers),
+		"-workers", strconv.Itoa(maxWorkers), "-idle-ttl", "1s")
 	base := p.Await(`^serving (http://127\.0\.0\.1:\d+) \(pid \d+\)`)[1]
 	transport := &http.Transport{MaxIdleConnsPerHost: clients}
 	defer transport.CloseIdleConnections()
 	client := &http.Client{Transport: transport, Timeout: time.Minute}
+	if got := workers(t, client, base).Workers; got != minWorkers {
+		t.Errorf("before any request, /workers lists %d workers; want the minimum, %d", got, minWorkers)
+	}
 
 	l := startLoad(client, base)
 	defer l.stop()
-	l.await(t, 300) // the pool has had requests waiting, and grown
-
-	before := workers(t, client, base)
-	if len(before.PerWorker) == 0 || before.Resets != 0 {
-		t.Fatalf("before SIGHUP, /workers = %+v; want workers, and no reset done", before)
+	l.await(t, 300)
+	// The reset starts from a full pool, so that it must keep serving on n-1 workers.
+	before := awaitWorkers(t, client, base, maxWorkers)
+	if before.Resets != 0 {
+		t.Fatalf("before SIGHUP, /workers = %+v; want no reset done", before)
 	}
 	servedAtSignal := l.count()
 	p.Signal(syscall.SIGHUP)
@@ -62,6 +72,7 @@ func TestService(t *testing.T) {
 		served, clients, servedDuringReset, pids(before), pids(after))
 	checkRenewed(t, before, after)
 	checkMetrics(t, client, base, served)
+	awaitWorkers(t, client, base, minWorkers) // idle for -idle-ttl, the pool shrinks
 
 	p.Signal(syscall.SIGTERM)
 	out := p.Wait() // and checks that no worker outlives the service
@@ -153,6 +164,25 @@ func workers(t *testing.T, client *http.Client, base string) poolInfo {
 		t.Fatalf("GET /workers: %s: %v", resp.Status, err)
 	}
 	return info
+}
+
+// awaitWorkers waits until /workers lists n workers, and returns it. The pool's size is
+// only seen by asking: it polls.
+func awaitWorkers(t *testing.T, client *http.Client, base string, n int) poolInfo {
+	t.Helper()
+	deadline := time.Now().Add(exampletest.RunTimeout)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		info := workers(t, client, base)
+		if info.Workers == n {
+			return info
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("/workers lists %d workers after %v; want %d", info.Workers, exampletest.RunTimeout, n)
+		}
+		<-tick.C
+	}
 }
 
 func pids(info poolInfo) []int {
