@@ -46,6 +46,8 @@ func TestService(t *testing.T) {
 		t.Errorf("before any request, /workers lists %d workers; want the minimum, %d", got, minWorkers)
 	}
 
+	asked := checkRequests(t, client, base)
+
 	l := startLoad(client, base)
 	defer l.stop()
 	l.await(t, 300)
@@ -71,7 +73,7 @@ func TestService(t *testing.T) {
 	t.Logf("%d squares served by %d clients; %d while the reset ran; workers %v before it, %v after",
 		served, clients, servedDuringReset, pids(before), pids(after))
 	checkRenewed(t, before, after)
-	checkMetrics(t, client, base, served)
+	checkMetrics(t, client, base, served+asked)
 	awaitWorkers(t, client, base, minWorkers) // idle for -idle-ttl, the pool shrinks
 
 	p.Signal(syscall.SIGTERM)
@@ -79,9 +81,42 @@ func TestService(t *testing.T) {
 	if out.Err != nil {
 		t.Fatalf("after SIGTERM the service ended with %v; want exit status 0\nstderr:\n%s", out.Err, out.Stderr)
 	}
-	if want := fmt.Sprintf(`msg="service: stopped" served=%d`, served); !strings.Contains(out.Stderr, want) {
+	if want := fmt.Sprintf(`msg="service: stopped" served=%d`, served+asked); !strings.Contains(out.Stderr, want) {
 		t.Errorf("the service's log lacks %q:\n%s", want, out.Stderr)
 	}
+}
+
+// checkRequests checks the answers to requests that are not the load's: a negative n, and
+// the ones the service refuses. It returns how many squares it was served.
+func checkRequests(t *testing.T, client *http.Client, base string) (served int) {
+	t.Helper()
+	if err := ask(client, base, -3); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		method, path string
+		status       int
+	}{
+		{"GET", "/square?n=seven", http.StatusBadRequest},
+		{"GET", "/square", http.StatusBadRequest},
+		{"GET", "/square?n=3037000500", http.StatusBadRequest}, // its square overflows an int
+		{"POST", "/square?n=7", http.StatusMethodNotAllowed},
+		{"GET", "/nothing", http.StatusNotFound},
+	} {
+		req, err := http.NewRequest(tt.method, base+tt.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.status {
+			t.Errorf("%s %s: %s; want %d", tt.method, tt.path, resp.Status, tt.status)
+		}
+	}
+	return 1
 }
 
 // checkRenewed checks that the reset replaced every worker: none of those alive before it
