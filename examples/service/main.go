@@ -71,6 +71,7 @@ func main() {
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	context.AfterFunc(ctx, stop) // during the graceful stop, a second signal ends the process at once
 	if err := run(ctx, cfg, logger); err != nil {
 		logger.Error("service: " + err.Error())
 		os.Exit(1)
