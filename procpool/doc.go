@@ -130,12 +130,12 @@
 //
 // From the package benchmarks on a 2-core machine, each beside its baseline in the same
 // run (go test -bench . ./procpool; run them on yours): a one-task round trip, Submit
-// plus Result (BenchmarkRoundTrip), about 35 µs beside 20 µs for a raw 8-byte pipe
+// plus Result (BenchmarkRoundTrip), about 30 µs beside 15–20 µs for a raw 8-byte pipe
 // ping-pong with a child process (BenchmarkRawPipePingPong); Map(square) per item on 2
 // workers (BenchmarkMapSquare) about 15 µs with Chunk(1) and 0.1 µs with Chunk(1024) or
 // with no Chunk option, where Map sizes its chunks; a 1 MiB []byte there and back
 // (BenchmarkEcho1MiB) about 1.6–2 times the raw pipe's (BenchmarkRawPipe1MiB); New with 2
-// workers to the first result (BenchmarkNewToFirstResult) about 3.5 ms; about 1.2 MiB of
+// workers to the first result (BenchmarkNewToFirstResult) about 5 ms; about 1.2 MiB of
 // private memory per idle worker when two share the binary's pages
 // (BenchmarkIdleWorkerMemory; the comparison runner's lone worker counts 2.2 MiB). A goroutine pool runs a
 // task in a fifth of a microsecond: send work here for isolation, in chunks when items
