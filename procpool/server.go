@@ -31,6 +31,7 @@ type server struct {
 
 	mu      sync.Mutex
 	reading bool        // a goroutine holds the reader role, or is about to
+	nudged  bool        // a nudge came while the reader role was held: see nudge
 	cur     *serverUnit // the unit being run
 	spare   *runner     // a runner no goroutine is using
 }
@@ -146,11 +147,21 @@ func (s *server) decodeUnit(kind ipc.Kind, body []byte) (*serverUnit, error) {
 // runUnit runs u with the reader role given up, and reports whether this goroutine
 // takes the role back (false: another goroutine took it over meanwhile).
 func (s *server) runUnit(r *runner, u *serverUnit) bool {
-	s.mu.Lock()
-	s.cur, s.reading = u, false
-	s.mu.Unlock()
+	s.letGo(u)
 	r.run(u)
 	return s.unitDone(r, u)
+}
+
+// letGo gives up the reader role to run u, and hands it on at once when a nudge came
+// meanwhile: the frame the nudge was for may be behind u's.
+func (s *server) letGo(u *serverUnit) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.cur, s.reading = u, false
+	if s.nudged {
+		s.nudged = false
+		s.takeOverLocked()
+	}
 }
 
 // unitDone clears u, run by r, and reports whether r's goroutine takes the reader role
@@ -174,6 +185,23 @@ func (s *server) unitDone(r *runner, u *serverUnit) bool {
 func (s *server) takeOver() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.takeOverLocked()
+}
+
+// nudge is the parent's request (SIGUSR2) to read a frame while a task runs. When the
+// reader role is held, its holder reads the frame, unless it is about to run a unit it
+// has just read: so the nudge is kept, and runUnit hands the role on.
+func (s *server) nudge() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.reading {
+		s.nudged = true
+		return
+	}
+	s.takeOverLocked()
+}
+
+func (s *server) takeOverLocked() {
 	if s.reading {
 		return
 	}
