@@ -19,7 +19,7 @@ func (s *server) takeNudges() {
 	signal.Notify(ch, syscall.SIGUSR2)
 	go func() {
 		for range ch {
-			s.takeOver()
+			s.nudge()
 		}
 	}()
 }
