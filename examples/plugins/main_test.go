@@ -3,10 +3,8 @@ package main
 import (
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"go.uber.org/goleak"
 
@@ -53,34 +51,5 @@ count("and the good plugin never noticed") = 6
 	if _, err := os.Stat(dir); !os.IsNotExist(err) {
 		t.Errorf("the plugins' directory %s outlives the host: %v", dir, err)
 	}
-	deadline := time.Now().Add(exampletest.OrphanTimeout)
-	for {
-		left := pluginProcesses(dir)
-		if len(left) == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("plugin processes %v outlive the host", left)
-		}
-		time.Sleep(20 * time.Millisecond) // polling /proc: there is nothing to wait on
-	}
-}
-
-// pluginProcesses returns the pids of live processes whose binary is in dir (or was:
-// the link of a removed binary ends in " (deleted)", which leaves its directory as it is).
-func pluginProcesses(dir string) []int {
-	entries, _ := os.ReadDir("/proc")
-	var pids []int
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
-		stat, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err == nil && filepath.Dir(exe) == dir && !strings.Contains(string(stat), ") Z ") {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
+	exampletest.CheckNoProcessesIn(t, dir)
 }

@@ -4,10 +4,8 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"go.uber.org/goleak"
 
@@ -47,33 +45,5 @@ get greeting   = "hello from start 3" (restarts so far: 2)
 		t.Errorf("stderr:\n%s", out.Stderr)
 	}
 	// No plugin process outlives the host.
-	deadline := time.Now().Add(exampletest.OrphanTimeout)
-	for {
-		left := processesIn(m[1])
-		if len(left) == 0 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("plugin processes %v outlive the host", left)
-		}
-		time.Sleep(20 * time.Millisecond) // polling /proc: there is nothing to wait on
-	}
-}
-
-// processesIn returns the pids of live processes whose binary is (or was) in dir.
-func processesIn(dir string) []int {
-	entries, _ := os.ReadDir("/proc")
-	var pids []int
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
-		stat, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err == nil && filepath.Dir(exe) == dir && !strings.Contains(string(stat), ") Z ") {
-			pids = append(pids, pid)
-		}
-	}
-	return pids
+	exampletest.CheckNoProcessesIn(t, m[1])
 }

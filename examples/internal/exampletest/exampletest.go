@@ -70,17 +70,32 @@ const OrphanTimeout = 10 * time.Second
 // OrphanTimeout after the example ended. It needs /proc; elsewhere it checks nothing.
 func checkNoOrphans(t testing.TB, bin string) {
 	t.Helper()
+	awaitNone(t, filepath.Base(bin), func(exe string) bool { return exe == bin })
+}
+
+// CheckNoProcessesIn fails t if a process whose binary is (or was) in dir, such as a
+// plugin the example built there, is still alive OrphanTimeout after the example ended.
+// The link of a removed binary ends in " (deleted)", which leaves its directory as it is.
+func CheckNoProcessesIn(t testing.TB, dir string) {
+	t.Helper()
+	awaitNone(t, dir, func(exe string) bool { return filepath.Dir(exe) == dir })
+}
+
+// awaitNone waits until no live process's executable matches, for at most OrphanTimeout,
+// and then fails t, naming what and killing the processes left.
+func awaitNone(t testing.TB, what string, match func(exe string) bool) {
+	t.Helper()
 	if _, err := os.Stat("/proc/self/exe"); err != nil {
 		return
 	}
 	deadline := time.Now().Add(OrphanTimeout)
 	for {
-		pids := processesOf(bin)
+		pids := processesMatching(match)
 		if len(pids) == 0 {
 			return
 		}
 		if time.Now().After(deadline) {
-			t.Errorf("%s: processes %v still run %v after the program ended", filepath.Base(bin), pids, OrphanTimeout)
+			t.Errorf("%s: processes %v still run %v after the program ended", what, pids, OrphanTimeout)
 			for _, pid := range pids {
 				if p, err := os.FindProcess(pid); err == nil {
 					p.Kill()
@@ -92,8 +107,8 @@ func checkNoOrphans(t testing.TB, bin string) {
 	}
 }
 
-// processesOf returns the pids of the live processes whose executable is bin.
-func processesOf(bin string) []int {
+// processesMatching returns the pids of the live processes whose executable matches.
+func processesMatching(match func(exe string) bool) []int {
 	entries, err := os.ReadDir("/proc")
 	if err != nil {
 		return nil
@@ -105,7 +120,7 @@ func processesOf(bin string) []int {
 			continue
 		}
 		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
-		if err != nil || exe != bin {
+		if err != nil || !match(exe) {
 			continue
 		}
 		// A zombie still has its exe link until its parent reaps it; it runs nothing.
