@@ -1,13 +1,10 @@
 package goplugin_test
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"log/slog"
-	"os"
 	"os/exec"
-	"strconv"
 	"sync"
 	"syscall"
 	"testing"
@@ -116,28 +113,7 @@ func greeterConfig(bin string) func() *plugin.ClientConfig {
 
 // TestSuperviseNoOrphans: when the host dies, even by SIGKILL, the plugins it supervised
 // die with it.
-func TestSuperviseNoOrphans(t *testing.T) {
-	host := exec.Command(os.Args[0], "-test.run=^$")
-	host.Env = append(os.Environ(), envSuperviseHost+"="+kvGRPCBin)
-	out, err := host.StdoutPipe()
-	require.NoError(t, err)
-	require.NoError(t, host.Start())
-	var pids []int
-	sc := bufio.NewScanner(out)
-	for sc.Scan() && sc.Text() != "ready" {
-		pid, err := strconv.Atoi(sc.Text())
-		require.NoError(t, err, "host printed %q", sc.Text())
-		pids = append(pids, pid)
-	}
-	require.Len(t, pids, 2)
-	for _, pid := range pids {
-		require.True(t, proctest.Alive(pid), "plugin %d before the host dies", pid)
-	}
-	require.NoError(t, host.Process.Kill())
-	host.Wait()
-	proctest.Eventually(t, 10*time.Second, func() bool { return !proctest.Alive(pids[0]) && !proctest.Alive(pids[1]) },
-		"the plugins die with their host")
-}
+func TestSuperviseNoOrphans(t *testing.T) { killHostOfTwoPlugins(t, envSuperviseHost+"="+kvGRPCBin) }
 
 // TestSuperviseAutoMTLS: WithAutoMTLS secures each instance's connection with
 // certificates made for that start, over gRPC and net/rpc alike.
