@@ -53,10 +53,7 @@ func BenchmarkRoundTrip(b *testing.B) {
 		roundTrips(b, p)
 	})
 	b.Run("procpool", func(b *testing.B) {
-		p, err := procpool.New(procpool.WithWorkers(1))
-		if err != nil {
-			b.Fatal(err)
-		}
+		p := baseline(b, procpool.WithWorkers(1))
 		defer p.Close()
 		roundTrips(b, p)
 	})
@@ -87,10 +84,7 @@ func BenchmarkThroughputTwoNodes(b *testing.B) {
 		run(b, p)
 	})
 	b.Run("procpool", func(b *testing.B) {
-		p, err := procpool.New(procpool.WithWorkers(2))
-		if err != nil {
-			b.Fatal(err)
-		}
+		p := baseline(b, procpool.WithWorkers(2))
 		defer p.Close()
 		run(b, p)
 	})
@@ -134,10 +128,7 @@ func BenchmarkNodeKilled(b *testing.B) {
 	b.Run("procpool", func(b *testing.B) {
 		// Each fresh worker dies on its first task, which the restart rule counts as one
 		// that cannot stay up: the baseline lifts the rule, as a crash is what it times.
-		p, err := procpool.New(procpool.WithWorkers(1), procpool.WithRestartIntensity(1<<20, time.Minute))
-		if err != nil {
-			b.Fatal(err)
-		}
+		p := baseline(b, procpool.WithWorkers(1), procpool.WithRestartIntensity(1<<20, time.Minute))
 		defer p.Close()
 		for range b.N {
 			f, err := executor.Submit(context.Background(), p, workloads.Exit, 1)
@@ -185,4 +176,14 @@ func BenchmarkEmbedded(b *testing.B) {
 			b.StartTimer()
 		}
 	})
+}
+
+// baseline starts the procpool a cluster figure is set beside; the caller closes it.
+func baseline(b *testing.B, opts ...procpool.Option) *procpool.Pool {
+	b.Helper()
+	p, err := procpool.New(opts...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return p
 }

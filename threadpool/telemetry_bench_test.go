@@ -20,30 +20,7 @@ func BenchmarkSubmitResultTelemetry(b *testing.B) {
 		{"timings=on", nil},
 		{"timings=on+observer", threadpool.WithObserver(nopObserver{})},
 	} {
-		b.Run(c.name, func(b *testing.B) {
-			p, err := threadpool.New(threadpool.WithMaxWorkers(2), c.opt)
-			if err != nil {
-				b.Fatal(err)
-			}
-			defer p.Close()
-			ctx := context.Background()
-			futs := make([]*executor.Future[int], burst)
-			b.ReportAllocs()
-			b.ResetTimer()
-			for done := 0; done < b.N; done += burst {
-				n := min(burst, b.N-done)
-				for i := range n {
-					if futs[i], err = executor.Submit(ctx, p, noop, i); err != nil {
-						b.Fatal(err)
-					}
-				}
-				for i := range n {
-					if v, err := futs[i].Result(ctx); v != i || err != nil {
-						b.Fatalf("Result() = %d, %v; want %d, <nil>", v, err, i)
-					}
-				}
-			}
-		})
+		b.Run(c.name, func(b *testing.B) { submitBursts(b, threadpool.WithMaxWorkers(2), c.opt) })
 	}
 }
 
