@@ -8,7 +8,8 @@ import (
 type item struct {
 	task   backend.Task
 	batch  []backend.Task
-	queued int64 // when it was taken (timing.Now); 0 with WithTimings(false) and no WithQueueTimeout
+	queued int64  // when it was taken (timing.Now), if it is timed or may time out; else 0
+	weight uint32 // the tasks that each of its tasks stands for in the timings; 0: untimed
 }
 
 // isExit reports whether it is the empty item that tells an idle worker to exit (a

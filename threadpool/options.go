@@ -28,16 +28,18 @@ type config struct {
 	name         string
 	logger       *slog.Logger
 	noTimings    bool                  // WithTimings(false)
+	timingSample uint32                // WithTimingSample: time one task in timingSample
 	observer     executor.TaskObserver // WithObserver
 	errs         []error
 }
 
 func defaultConfig() config {
 	return config{
-		maxWorkers: DefaultMaxWorkers(),
-		queueSize:  -1,
-		name:       "threadpool",
-		logger:     slog.New(slog.DiscardHandler),
+		maxWorkers:   DefaultMaxWorkers(),
+		queueSize:    -1,
+		name:         "threadpool",
+		logger:       slog.New(slog.DiscardHandler),
+		timingSample: 1,
 	}
 }
 

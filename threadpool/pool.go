@@ -95,7 +95,7 @@ func Go[T any](ctx context.Context, p *Pool, fn func(context.Context) (T, error)
 
 // Execute implements [executor.Executor]; programs use [executor.Submit].
 func (p *Pool) Execute(ctx context.Context, t backend.Task) error {
-	return p.enqueue(ctx, item{task: t})
+	return p.take(ctx, item{task: t})
 }
 
 // ExecuteBatch implements backend.Batcher: one worker runs the batch in order.
@@ -103,14 +103,20 @@ func (p *Pool) ExecuteBatch(ctx context.Context, batch []backend.Task) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	return p.enqueue(ctx, item{batch: batch})
+	return p.take(ctx, item{batch: batch})
 }
 
-func (p *Pool) enqueue(ctx context.Context, it item) (err error) {
+// take stamps it and queues it, or hands it to a worker; an observer hears of a refusal.
+func (p *Pool) take(ctx context.Context, it item) error {
 	it = p.stamp(it)
-	if p.cfg.observer != nil {
-		defer func() { observe.Refused(it.tasks(), err) }()
+	err := p.enqueue(ctx, it)
+	if err != nil && p.cfg.observer != nil {
+		observe.Refused(it.tasks(), err)
 	}
+	return err
+}
+
+func (p *Pool) enqueue(ctx context.Context, it item) error {
 	p.mu.Lock()
 	for {
 		switch {

@@ -2,6 +2,8 @@ package threadpool
 
 import (
 	"context"
+	"fmt"
+	"math/rand/v2"
 	"runtime/pprof"
 	"time"
 
@@ -12,11 +14,35 @@ import (
 )
 
 // WithTimings turns the queue-wait and run-time histograms of [executor.Stats] on (the
-// default) or off. They cost two reads of the monotonic clock per task under load (three
-// when the task wakes an idle worker) and no allocation: BenchmarkSubmitResultTelemetry
-// measures it beside the same benchmark without.
+// default) or off. They cost no allocation, and up to three reads of the monotonic clock
+// per task timed ([WithTimingSample]): BenchmarkSubmitResultTelemetry measures the cost
+// beside the same benchmark without.
 func WithTimings(on bool) Option {
 	return optionFunc(func(c *config) { c.noTimings = !on })
+}
+
+// WithTimingSample has the histograms of [executor.Stats] time one task in n (n ≥ 1)
+// instead of every task: each task is picked at random as it is submitted (a Map chunk
+// whole), and a task timed counts for n in a histogram's Count, Sum and bucket, so that
+// Count stays an estimate of the tasks and the quantiles estimate theirs — the Go runtime
+// samples its own scheduling latencies one in 8 so. The default, 1, times every task:
+// exact, at two or three clock reads per task, which is tens of nanoseconds where the
+// clock is slow to read against a few hundred for a whole Submit and Result. A pool of
+// tiny tasks at full speed can make that one in 8 or 16.
+func WithTimingSample(n int) Option {
+	return optionFunc(func(c *config) {
+		if n < 1 {
+			c.errs = append(c.errs, fmt.Errorf("WithTimingSample(%d): want at least 1", n))
+			return
+		}
+		c.timingSample = uint32(min(n, 1<<30))
+	})
+}
+
+// sampled reports whether the task or chunk now being submitted is one to time.
+func (p *Pool) sampled() bool {
+	n := p.cfg.timingSample
+	return !p.cfg.noTimings && (n == 1 || rand.Uint32N(n) == 0)
 }
 
 // WithObserver has o told of every task's queueing, start and end (see
@@ -39,7 +65,10 @@ func (p *Pool) stamp(it item) item {
 			it.batch = batch
 		}
 	}
-	if !p.cfg.noTimings || p.cfg.queueTimeout > 0 {
+	if p.sampled() {
+		it.weight = p.cfg.timingSample
+	}
+	if it.weight != 0 || p.cfg.queueTimeout > 0 {
 		it.queued = timing.Now()
 	}
 	return it
@@ -53,9 +82,11 @@ type clocks struct {
 	rec      *funcRecord // the function of the task running, or of the last one
 	labelled bool        // the goroutine carries rec's labels, not the pool's
 	queued   int64       // when the item running was taken
-	start    int64       // when the task running started
-	// clock is when the last task ended, if the worker went on at once to the task
-	// now starting (from the queue, or the next of a batch): its start. 0 otherwise.
+	weight   uint32      // the tasks that each task of the item running stands for; 0: untimed
+	start    int64       // when the task running started, if it is timed
+	// clock is when the last task ended, if it was timed and the worker went on at once
+	// to the task now starting (from the queue, or the next of a batch): its start. 0
+	// otherwise.
 	clock int64
 }
 
@@ -75,7 +106,7 @@ func (w *worker) begin(t backend.Task) {
 		pprof.SetGoroutineLabels(w.rec.labels)
 		w.labelled = true
 	}
-	if w.p.cfg.noTimings {
+	if w.weight == 0 {
 		return
 	}
 	if w.start = w.clock; w.start == 0 {
@@ -98,12 +129,13 @@ func (w *worker) recordOf(name string) *funcRecord {
 
 // end records the task that began: its queue wait and its run time.
 func (w *worker) end() {
-	if w.p.cfg.noTimings {
+	if w.weight == 0 {
+		w.clock = 0
 		return
 	}
 	end := timing.Now()
-	w.rec.h.QueueWait.AddOwned(time.Duration(w.start - w.queued))
-	w.rec.h.Run.AddOwned(time.Duration(end - w.start))
+	w.rec.h.QueueWait.AddOwned(time.Duration(w.start-w.queued), w.weight)
+	w.rec.h.Run.AddOwned(time.Duration(end-w.start), w.weight)
 	w.clock = end
 }
 

@@ -21,6 +21,21 @@ func ExampleWithTimings() {
 	// Output: 10 10 10
 }
 
+func ExampleWithTimingSample() {
+	// Tiny tasks at full speed: time one in 16, each counting for 16.
+	p, _ := threadpool.New(threadpool.WithMaxWorkers(2), threadpool.WithTimingSample(16))
+	defer p.Close()
+	ctx := context.Background()
+	futs := make([]*executor.Future[int], 10000)
+	for i := range futs {
+		futs[i], _ = executor.Submit(ctx, p, square, i)
+	}
+	executor.Wait(ctx, futs, executor.AllCompleted)
+	s := p.Stats()
+	fmt.Println(s.Completed, s.Run.Count%16 == 0, s.Run.Count > 5000 && s.Run.Count < 15000)
+	// Output: 10000 true true
+}
+
 // logObserver prints each task's end.
 type logObserver struct{}
 

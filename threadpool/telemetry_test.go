@@ -199,3 +199,32 @@ func TestTimingsAllocateNothing(t *testing.T) {
 	on := allocs()
 	assert.LessOrEqual(t, on, off, "allocations per task with timings (%v) and without (%v)", on, off)
 }
+
+func TestTimingSample(t *testing.T) {
+	_, err := threadpool.New(threadpool.WithTimingSample(0))
+	require.ErrorContains(t, err, "WithTimingSample(0)")
+
+	const tasks, n = 1600, 8
+	p := newPool(t, threadpool.WithMaxWorkers(2), threadpool.WithTimingSample(n))
+	ctx := context.Background()
+	futs := make([]*executor.Future[int], tasks)
+	for i := range futs {
+		futs[i], err = executor.Submit(ctx, p, square, i)
+		require.NoError(t, err)
+	}
+	executor.Wait(ctx, futs, executor.AllCompleted)
+	s := p.Stats()
+	assert.EqualValues(t, tasks, s.Completed)
+	// About one task in n is timed, each counting for n: the count is a multiple of n
+	// near the number of tasks (200 timed expected; 10 standard deviations either side).
+	for _, h := range []executor.Histogram{s.Run, s.QueueWait} {
+		assert.Zero(t, h.Count%n, "Count %d is a multiple of %d", h.Count, n)
+		assert.InDelta(t, tasks, h.Count, 10*8*13.2, "Count estimates the tasks")
+	}
+	assert.Equal(t, s.Run.Count, s.QueueWait.Count, "a task timed is timed in both")
+	var inBuckets uint64
+	for _, c := range s.Run.Counts {
+		inBuckets += c
+	}
+	assert.Equal(t, s.Run.Count, inBuckets)
+}

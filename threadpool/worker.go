@@ -130,7 +130,7 @@ func (w *worker) work(it item, ok bool) {
 // place among the idle workers. So no task is lost, Stats still count w among the
 // workers, and Shutdown waits for it. The cost is one goroutine start per Goexit.
 func (w *worker) goexited() {
-	var rest item
+	rest := item{queued: w.queued, weight: w.weight}
 	if w.batch != nil {
 		rest.batch = w.batch[w.pos+1:]
 	}
@@ -145,7 +145,7 @@ func (w *worker) goexited() {
 
 // runItem runs the task of it, or each task of its batch in order.
 func (w *worker) runItem(it item) {
-	w.queued = it.queued
+	w.queued, w.weight = it.queued, it.weight
 	if it.task != nil {
 		w.lastTask = true
 		w.run(it.task)

@@ -30,12 +30,13 @@ func (h *Hist) Add(d time.Duration) {
 	h.sum.Add(int64(d))
 }
 
-// AddOwned records d when only one goroutine ever records into h: it stores without a
-// locked instruction, while Snapshot may still read it from any goroutine.
-func (h *Hist) AddOwned(d time.Duration) {
+// AddOwned records d, standing for n durations like it (a sample of one in n), when only
+// one goroutine ever records into h: it stores without a locked instruction, while
+// AddTo may still read it from any goroutine.
+func (h *Hist) AddOwned(d time.Duration, n uint32) {
 	c := &h.counts[bucket(d)]
-	c.Store(c.Load() + 1)
-	h.sum.Store(h.sum.Load() + int64(d))
+	c.Store(c.Load() + uint64(n))
+	h.sum.Store(h.sum.Load() + int64(d)*int64(n))
 }
 
 // AddTo adds h's durations to dst.

@@ -30,13 +30,17 @@ func TestBucket(t *testing.T) {
 func TestFuncs(t *testing.T) {
 	var f Funcs
 	f.Get("a").Run.Add(3 * time.Millisecond)
-	f.Get("a").QueueWait.AddOwned(time.Microsecond)
-	f.Get("b").Run.AddOwned(time.Second)
+	f.Get("a").QueueWait.AddOwned(time.Microsecond, 1)
+	f.Get("b").Run.AddOwned(time.Second, 1)
+	f.Get("b").QueueWait.AddOwned(2*time.Microsecond, 8) // a sample standing for 8
 	var s executor.Stats
 	f.AddTo(&s)
 	Totals(&s)
-	if s.Run.Count != 2 || s.Run.Sum != time.Second+3*time.Millisecond || s.QueueWait.Count != 1 {
-		t.Errorf("totals = %+v, %+v; want 2 runs of 1.003s, 1 wait", s.Run, s.QueueWait)
+	if s.Run.Count != 2 || s.Run.Sum != time.Second+3*time.Millisecond || s.QueueWait.Count != 9 || s.QueueWait.Sum != 17*time.Microsecond {
+		t.Errorf("totals = %+v, %+v; want 2 runs of 1.003s, 9 waits of 17µs", s.Run, s.QueueWait)
+	}
+	if b := s.PerFunc["b"].QueueWait; b.Counts[1] != 8 {
+		t.Errorf(`PerFunc["b"].QueueWait = %+v; want 8 counts in the 2µs bucket`, b)
 	}
 	if a := s.PerFunc["a"].Run; a.Count != 1 || a.Counts[11] != 1 {
 		t.Errorf(`PerFunc["a"].Run = %+v; want one count in the 5ms bucket`, a)
