@@ -3,6 +3,7 @@ package executor
 import (
 	"context"
 	"fmt"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -19,6 +20,7 @@ type chunk[In, Out any] struct {
 	ins       []In
 	outs      []Out
 	items     []mapItem[In, Out]
+	bound     sync.Once // items know their chunk and place: see bind
 	remaining atomic.Int32
 	done      chan<- *chunk[In, Out] // buffered for every chunk in flight: never blocks
 	finished  bool                   // seen on done; touched by the consumer only
@@ -37,10 +39,19 @@ func (c *chunk[In, Out]) seal() {
 	n := len(c.ins)
 	c.outs = make([]Out, n)
 	c.items = make([]mapItem[In, Out], n)
-	for i := range c.items {
-		c.items[i].c, c.items[i].i = c, i
-	}
 	c.remaining.Store(int32(n))
+}
+
+// bind tells each item its chunk and place, which it needs to serve as a Task on its
+// own. A chunk that a backend runs whole (Start, then Finish) never needs it, and so
+// skips a store per item; whatever hands items out one by one, or resolves them one by
+// one, binds them first.
+func (c *chunk[In, Out]) bind() {
+	c.bound.Do(func() {
+		for i := range c.items {
+			c.items[i].c, c.items[i].i = c, int32(i)
+		}
+	})
 }
 
 // noteStart records when a backend starts the chunk (or its first item), for Map's
@@ -51,8 +62,11 @@ func (c *chunk[In, Out]) noteStart() {
 	}
 }
 
-func (c *chunk[In, Out]) itemDone() {
-	if c.remaining.Add(-1) == 0 {
+func (c *chunk[In, Out]) itemDone() { c.itemsDone(1) }
+
+// itemsDone notes that n more items are resolved: one count for a whole chunk's results.
+func (c *chunk[In, Out]) itemsDone(n int32) {
+	if n != 0 && c.remaining.Add(-n) == 0 {
 		c.done <- c
 	}
 }
@@ -63,12 +77,21 @@ func (c *chunk[In, Out]) Input() any               { return &c.ins }
 func (c *chunk[In, Out]) Len() int                 { return len(c.items) }
 
 // Start starts every item; it reports false when none could start (the Map's ctx ended,
-// or the Map gave up on them), and they are then resolved.
+// or the Map gave up on them), and they are then resolved. The ctx is looked at once for
+// the whole chunk.
 func (c *chunk[In, Out]) Start() bool {
 	c.noteStart()
+	if done := c.ctx.Done(); done != nil {
+		select {
+		case <-done:
+			c.Discard(c.ctx.Err())
+			return false
+		default:
+		}
+	}
 	started := false
 	for i := range c.items {
-		if c.items[i].Start() {
+		if c.items[i].lc.start() {
 			started = true
 		}
 	}
@@ -77,6 +100,7 @@ func (c *chunk[In, Out]) Start() bool {
 
 // Run runs the items one after another in this goroutine.
 func (c *chunk[In, Out]) Run(count func(error)) {
+	c.bind()
 	for i := range c.items {
 		if State(c.items[i].lc.raw()) == Running {
 			c.items[i].Run(count)
@@ -100,20 +124,33 @@ func (c *chunk[In, Out]) Finish(decode func(outs any) error) {
 		c.Fail(err)
 		return
 	}
+	settled := int32(0)
 	for i := range c.items {
-		c.items[i].settle(nil)
+		lc := &c.items[i].lc
+		if lc.finishRunning() { // the usual case, one compare-and-swap
+			settled++
+		} else if lc.claim() { // a backend that finished it without starting it
+			lc.publish(Finished)
+			settled++
+		}
 	}
+	c.itemsDone(settled)
 }
 
-func (c *chunk[In, Out]) FailItem(i int, err error) { c.items[i].Fail(err) }
+func (c *chunk[In, Out]) FailItem(i int, err error) {
+	c.bind()
+	c.items[i].Fail(err)
+}
 
 func (c *chunk[In, Out]) Fail(err error) {
+	c.bind()
 	for i := range c.items {
 		c.items[i].Fail(err)
 	}
 }
 
 func (c *chunk[In, Out]) Discard(cause error) bool {
+	c.bind()
 	any := false
 	for i := range c.items {
 		if c.items[i].Discard(cause) {
@@ -124,6 +161,7 @@ func (c *chunk[In, Out]) Discard(cause error) bool {
 }
 
 func (c *chunk[In, Out]) Items() []backend.Task {
+	c.bind()
 	tasks := make([]backend.Task, len(c.items))
 	for i := range c.items {
 		tasks[i] = &c.items[i]

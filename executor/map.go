@@ -174,6 +174,7 @@ func (m *mapRun[In, Out]) dispatch(c *chunk[In, Out]) {
 		}
 		return
 	}
+	c.bind() // its items go out one by one
 	if len(c.items) == 1 || m.batcher == nil {
 		for i := range c.items {
 			if err := m.ex.Execute(m.ctx, &c.items[i]); err != nil {
@@ -261,9 +262,7 @@ func (m *mapRun[In, Out]) finished(c *chunk[In, Out], emit func(*chunk[In, Out])
 func (m *mapRun[In, Out]) abandon(cancel context.CancelFunc) {
 	cancel()
 	for _, c := range m.inflight {
-		for i := range c.items {
-			c.items[i].Discard(context.Canceled)
-		}
+		c.Discard(context.Canceled)
 	}
 	m.inflight = nil
 }

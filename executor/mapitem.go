@@ -12,9 +12,9 @@ import (
 // and errors only after the whole chunk is done.
 type mapItem[In, Out any] struct {
 	lc  lifecycle
-	i   int // its place in the chunk
+	i   int32 // its place in the chunk, once bound
 	err error
-	c   *chunk[In, Out]
+	c   *chunk[In, Out] // once bound (chunk.bind)
 }
 
 var _ backend.Task = (*mapItem[int, int])(nil)
@@ -79,15 +79,6 @@ func (it *mapItem[In, Out]) resolve(v Out, err error) {
 		return
 	}
 	it.c.outs[it.i], it.err = v, err
-	it.publish(Finished)
-}
-
-// settle resolves the item with the result already in its place, unless it is resolved.
-func (it *mapItem[In, Out]) settle(err error) {
-	if !it.lc.claim() {
-		return
-	}
-	it.err = err
 	it.publish(Finished)
 }
 

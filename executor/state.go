@@ -61,6 +61,13 @@ func (l *lifecycle) claim() bool {
 	}
 }
 
+// finishRunning resolves a running task whose outcome is written already, in one step
+// instead of a claim and a publish; it reports false, changing nothing, when the task is
+// not running (resolved, or being resolved, by someone else).
+func (l *lifecycle) finishRunning() bool {
+	return l.s.CompareAndSwap(uint32(Running), uint32(Finished))
+}
+
 // claimPending takes a task that has not started, to cancel it.
 func (l *lifecycle) claimPending() bool {
 	return l.s.CompareAndSwap(uint32(Pending), resolving)

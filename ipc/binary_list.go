@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 )
 
 // tagList marks a slice of a basic type: the element's tag, a uvarint count, and the
@@ -198,24 +199,44 @@ func empty[T any](s []T) []T {
 	return s[:0]
 }
 
+// decodeSigned appends n varints to s, each within [lo, hi]. It keeps its place in a
+// local slice rather than in d, since a list is the one loop that runs per element.
 func decodeSigned[T ~int | ~int32 | ~int64](d *decoder, s []T, n int, lo, hi int64) []T {
+	s = slices.Grow(s, n) // n ≤ the bytes left: d.count checked it
+	b := d.b
 	for range n {
-		v := d.varint("varint")
-		if v < lo || v > hi {
+		v, k := binary.Varint(b)
+		switch {
+		case k <= 0:
+			d.fail("varint")
+			return s
+		case v < lo || v > hi:
 			d.fail("value: overflow")
+			return s
 		}
+		b = b[k:]
 		s = append(s, T(v))
 	}
+	d.b = b
 	return s
 }
 
 func decodeUnsigned[T ~uint32 | ~uint64](d *decoder, s []T, n int, hi uint64) []T {
+	s = slices.Grow(s, n)
+	b := d.b
 	for range n {
-		v := d.uvarint("uvarint")
-		if v > hi {
+		v, k := binary.Uvarint(b)
+		switch {
+		case k <= 0:
+			d.fail("uvarint")
+			return s
+		case v > hi:
 			d.fail("value: overflow")
+			return s
 		}
+		b = b[k:]
 		s = append(s, T(v))
 	}
+	d.b = b
 	return s
 }
