@@ -14,9 +14,11 @@ import (
 )
 
 // WithTimings turns the queue-wait and run-time histograms of [executor.Stats] on (the
-// default) or off. They cost no allocation, and up to three reads of the monotonic clock
-// per task timed ([WithTimingSample]): BenchmarkSubmitResultTelemetry measures the cost
-// beside the same benchmark without.
+// default) or off. They cost no allocation, and two or three reads of the monotonic clock
+// per task timed ([WithTimingSample]). The tasks of a Map chunk, which one worker runs in
+// a row, are timed together for the same cost: each counts the chunk's queue wait and the
+// mean of their run times. BenchmarkSubmitResultTelemetry measures the cost beside the
+// same benchmark without.
 func WithTimings(on bool) Option {
 	return optionFunc(func(c *config) { c.noTimings = !on })
 }
@@ -27,8 +29,8 @@ func WithTimings(on bool) Option {
 // Count stays an estimate of the tasks and the quantiles estimate theirs — the Go runtime
 // samples its own scheduling latencies one in 8 so. The default, 1, times every task:
 // exact, at two or three clock reads per task, which is tens of nanoseconds where the
-// clock is slow to read against a few hundred for a whole Submit and Result. A pool of
-// tiny tasks at full speed can make that one in 8 or 16.
+// clock is slow to read, against a few hundred for a whole Submit and Result. A pool of
+// tiny tasks submitted one by one at full speed can make that one in 8 or 16.
 func WithTimingSample(n int) Option {
 	return optionFunc(func(c *config) {
 		if n < 1 {
@@ -76,6 +78,10 @@ func (p *Pool) stamp(it item) item {
 
 // clocks is what a worker keeps to time its tasks and label them for pprof. Only the
 // worker's goroutine touches it, except funcs, which Stats reads.
+//
+// A worker times a span of tasks: one task, or the tasks of a Map chunk, which it runs in
+// a row. Each task of a span counts the span's queue wait and the mean of its run times,
+// so that a chunk costs two clock reads, not one per task.
 type clocks struct {
 	funcs    timing.Funcs
 	recs     map[string]*funcRecord
@@ -83,10 +89,10 @@ type clocks struct {
 	labelled bool        // the goroutine carries rec's labels, not the pool's
 	queued   int64       // when the item running was taken
 	weight   uint32      // the tasks that each task of the item running stands for; 0: untimed
-	start    int64       // when the task running started, if it is timed
-	// clock is when the last task ended, if it was timed and the worker went on at once
-	// to the task now starting (from the queue, or the next of a batch): its start. 0
-	// otherwise.
+	start    int64       // when the span running started
+	tasks    uint32      // the tasks of the span that have ended
+	// clock is when the last span ended, if the worker went on at once to the task now
+	// starting (from the queue, or the rest of a chunk): its start. 0 otherwise.
 	clock int64
 }
 
@@ -96,7 +102,8 @@ type funcRecord struct {
 	labels context.Context
 }
 
-// begin starts timing t, and labels the goroutine with t's function.
+// begin starts timing t, unless the span it belongs to has started, and labels the
+// goroutine with t's function.
 func (w *worker) begin(t backend.Task) {
 	if name := t.Func(); w.rec == nil || name != w.rec.h.Name {
 		w.rec = w.recordOf(name)
@@ -106,7 +113,7 @@ func (w *worker) begin(t backend.Task) {
 		pprof.SetGoroutineLabels(w.rec.labels)
 		w.labelled = true
 	}
-	if w.weight == 0 {
+	if w.weight == 0 || w.tasks != 0 {
 		return
 	}
 	if w.start = w.clock; w.start == 0 {
@@ -127,16 +134,29 @@ func (w *worker) recordOf(name string) *funcRecord {
 	return r
 }
 
-// end records the task that began: its queue wait and its run time.
+// end counts the task that began in its span, and records the span after the last task
+// of the item.
 func (w *worker) end() {
 	if w.weight == 0 {
 		w.clock = 0
 		return
 	}
+	w.tasks++
+	if w.lastTask {
+		w.flush()
+	}
+}
+
+// flush records the span's tasks: each with the span's queue wait and its mean run time.
+func (w *worker) flush() {
+	if w.tasks == 0 {
+		return
+	}
 	end := timing.Now()
-	w.rec.h.QueueWait.AddOwned(time.Duration(w.start-w.queued), w.weight)
-	w.rec.h.Run.AddOwned(time.Duration(end-w.start), w.weight)
-	w.clock = end
+	n := w.tasks * w.weight
+	w.rec.h.QueueWait.AddOwned(time.Duration(w.start-w.queued), n)
+	w.rec.h.Run.AddOwned(time.Duration(end-w.start)/time.Duration(w.tasks), n)
+	w.tasks, w.clock = 0, end
 }
 
 // idle marks w as waiting for work: its next task's start is not known yet, and its

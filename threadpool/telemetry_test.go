@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"runtime/pprof"
+	"slices"
 	"testing"
 	"time"
 
@@ -227,4 +228,22 @@ func TestTimingSample(t *testing.T) {
 		inBuckets += c
 	}
 	assert.Equal(t, s.Run.Count, inBuckets)
+}
+
+func TestStatsTimeAMapChunkTogether(t *testing.T) {
+	p := newPool(t, threadpool.WithMaxWorkers(1))
+	ctx := context.Background()
+	waits := []time.Duration{time.Millisecond, 3 * time.Millisecond, time.Millisecond, 3 * time.Millisecond}
+	for _, err := range executor.Map(ctx, p, sleepFor, slices.Values(waits), executor.Chunk(4)) {
+		require.NoError(t, err)
+	}
+	s := p.Stats().PerFunc["threadpool_test.sleepFor"]
+	run, wait := s.Run, s.QueueWait
+	assert.EqualValues(t, 4, run.Count, "every task of the chunk counts")
+	assert.EqualValues(t, 4, wait.Count)
+	assert.GreaterOrEqual(t, run.Sum, 8*time.Millisecond, "the chunk's run time is the sum of its tasks'")
+	assert.Less(t, run.Sum, 8*time.Millisecond+time.Second)
+	// Each task counts the mean, about 2 ms: all four in one bucket, (1ms, 2ms] or
+	// (2ms, 5ms], where timing each task alone would put the 1 ms and 3 ms ones apart.
+	assert.True(t, run.Counts[10] == 4 || run.Counts[11] == 4, "Counts = %v", run.Counts)
 }

@@ -158,6 +158,7 @@ func (w *worker) runItem(it item) {
 		w.batch = nil
 	}
 	w.lastTask = false
+	w.flush() // the span, if its last task did not end it (cancelled, or halted)
 }
 
 // run runs t, or resolves it as halt says, and counts the outcome.
