@@ -5,7 +5,6 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
-	"time"
 )
 
 // Future is the eventual result of a submitted task. Its methods are safe for concurrent
@@ -18,8 +17,8 @@ type Future[T any] struct {
 	val       T
 	err       error
 	callbacks []*callback[T]
-	stop      func() bool   // stops the watch on the submit ctx
-	spin      time.Duration // how long Result yields before it parks: backend.Spinner's
+	stop      func() bool // stops the watch on the submit ctx
+	spin      *spinWait   // how Result waits before it parks, for a backend.Spinner; or nil
 }
 
 // callback is a done callback; fn is nil once removed.
@@ -33,7 +32,7 @@ var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); retu
 // wait: when it ends first, Result returns ctx's error and the task goes on (cancel it
 // with the ctx given to Submit, or with [Future.Cancel]).
 func (f *Future[T]) Result(ctx context.Context) (T, error) {
-	if !f.State().done() && (f.spin == 0 || !spinUntil(f.spin, f.isDone)) {
+	if !f.State().done() && (f.spin == nil || !spinUntil(f.spin, f.isDone)) {
 		done := f.Done()
 		if ctx.Done() == nil {
 			<-done

@@ -2,6 +2,8 @@ package executor
 
 import (
 	"runtime"
+
+	"github.com/dualpool/dualpool/backend"
 	"sync/atomic"
 	"time"
 )
@@ -14,20 +16,38 @@ import (
 
 var spinners atomic.Int32
 
-// spinUntil yields until done reports true or d has passed, and reports done's last
-// answer. It returns false at once when enough goroutines spin already.
-func spinUntil(d time.Duration, done func() bool) bool {
+// spinWait is what a Future's Result needs to wait before it parks: the backend that
+// asked for it, and the task, for a backend.Awaiter.
+type spinWait struct {
+	s backend.Spinner
+	t backend.Task
+}
+
+// spinUntil waits for done to report true, for at most the backend's WaitSpin: in the
+// backend's Await if it has one and can, and otherwise yielding. It reports done's last
+// answer, and returns false at once when enough goroutines spin already.
+func spinUntil(w *spinWait, done func() bool) bool {
 	if n := spinners.Add(1); int(n) > max(1, runtime.GOMAXPROCS(0)/2) {
 		spinners.Add(-1)
 		return false
 	}
 	defer spinners.Add(-1)
+	d := w.s.WaitSpin()
+	a, _ := w.s.(backend.Awaiter)
 	deadline := time.Now().Add(d)
 	for i := 0; ; i++ {
 		if done() {
 			return true
 		}
-		if i&7 == 7 && time.Now().After(deadline) {
+		if a != nil {
+			left := time.Until(deadline)
+			if left <= 0 {
+				return false
+			}
+			if a.Await(w.t, left, done) {
+				return true
+			}
+		} else if i&7 == 7 && time.Now().After(deadline) {
 			return false
 		}
 		runtime.Gosched()

@@ -16,7 +16,7 @@ func TestSpinnersAreBounded(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			spinUntil(time.Millisecond, func() bool {
+			spinUntil(&spinWait{s: spinFor(time.Millisecond)}, func() bool {
 				n := now.Add(1)
 				for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
 				}
@@ -36,10 +36,15 @@ func TestSpinnersAreBounded(t *testing.T) {
 
 func TestSpinEndsWhenDone(t *testing.T) {
 	calls := 0
-	if !spinUntil(time.Millisecond, func() bool { calls++; return calls == 3 }) {
+	if !spinUntil(&spinWait{s: spinFor(time.Millisecond)}, func() bool { calls++; return calls == 3 }) {
 		t.Fatal("spinUntil = false for a condition that became true; want true")
 	}
 	if calls != 3 {
 		t.Errorf("done was asked %d times; want 3 (it stops asking once done)", calls)
 	}
 }
+
+// spinFor is a backend.Spinner that asks for d.
+type spinFor time.Duration
+
+func (d spinFor) WaitSpin() time.Duration { return time.Duration(d) }

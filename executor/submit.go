@@ -42,7 +42,7 @@ func submit[In, Out any](ctx context.Context, ex Executor, c *call[In, Out]) (*F
 	}
 	c.watch()
 	if s, ok := ex.(backend.Spinner); ok {
-		c.spin = s.WaitSpin()
+		c.spin = &spinWait{s: s, t: c}
 	}
 	if err := ex.Execute(ctx, c); err != nil {
 		c.discard(cancelled(err)) // stops the watch; nobody will see this future

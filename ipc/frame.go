@@ -82,6 +82,11 @@ func NewReader(r io.Reader, max int) *Reader {
 	return &Reader{r: bufio.NewReaderSize(r, 64<<10), max: max}
 }
 
+// Buffered returns how many bytes the reader holds past the last frame it returned: more
+// than 0 means that the next call to Next starts without reading from the input, which
+// a caller that waits for its input to be readable needs to know.
+func (r *Reader) Buffered() int { return r.r.Buffered() - r.used }
+
 // Next reads one frame and returns its kind and body. The body is valid until the next
 // call. At a clean end of input between frames it returns io.EOF; a frame cut short is
 // io.ErrUnexpectedEOF; an oversized one is [ErrFrameTooLarge], checked before allocating.

@@ -93,6 +93,7 @@ func (p *Pool) workerGone(w *worker) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	w.gone = true
+	p.setReadyLocked(w, false)
 	if i := slices.Index(p.idle, w); i >= 0 {
 		p.idle = slices.Delete(p.idle, i, i+1)
 	}

@@ -38,8 +38,9 @@ func (w *worker) life() {
 		p.startFailed(w, w.startError(err, exit), err)
 		return
 	}
+	w.answers, w.answerFd = r, answerFdOf(w.conn)
 	p.workerReady(w)
-	err := w.readAnswers(r)
+	err := w.readAnswers()
 	if err != io.EOF {
 		w.kill(&killInfo{reason: killProtocol, err: err})
 	}
@@ -49,49 +50,73 @@ func (w *worker) life() {
 }
 
 // readAnswers reads the worker's answers until its pipe ends, and returns why it ended:
-// io.EOF when the worker closed it (exiting), or what was wrong with a frame.
-func (w *worker) readAnswers(r *ipc.Reader) error {
+// io.EOF when the worker closed it (exiting), or what was wrong with a frame. On a pipe
+// whose readiness it can wait for, it waits without holding w.rd, so that a waiter may
+// read its own task's answer instead (Await); it then reads what that waiter left.
+func (w *worker) readAnswers() error {
+	if w.answerFd < 0 {
+		for {
+			if err := w.readFrame(); err != nil {
+				return err
+			}
+		}
+	}
 	for {
-		kind, body, err := r.Next()
+		waitReadable(w.answerFd, -1)
+		w.rd.Lock()
+		err := w.readReady()
+		w.rd.Unlock()
 		if err != nil {
-			return err
-		}
-		var a answer
-		switch kind {
-		case ipc.KindResult:
-			a.id, a.out, err = ipc.DecodeResult(body)
-		case ipc.KindError, ipc.KindFailure:
-			var e ipc.Error
-			if kind == ipc.KindError {
-				e, err = ipc.DecodeError(body)
-			} else {
-				e, err = ipc.DecodeFailure(body)
-			}
-			a.id, a.failure = e.ID, &e
-		case ipc.KindChunkResult:
-			a.id, a.failed, a.out, err = ipc.DecodeChunkResult(body)
-			a.chunk = true
-		case ipc.KindProfile:
-			if err := w.profiled(body); err != nil {
-				return err
-			}
-			continue
-		case ipc.KindRecycle:
-			if err := ipc.DecodeRecycle(body); err != nil {
-				return err
-			}
-			w.recycle.Store(true) // after the unit: see retiresLocked
-			continue
-		default:
-			err = fmt.Errorf("%w: unexpected %v frame from worker", ipc.ErrCorrupt, kind)
-		}
-		if err != nil {
-			return err
-		}
-		if err := w.answered(&a); err != nil {
 			return err
 		}
 	}
+}
+
+// readReady reads the frames there are without waiting for more; w.rd is held. It
+// returns why the answers ended, if they have, here or in a waiter's Await.
+func (w *worker) readReady() error {
+	for w.readErr == nil && (w.answers.Buffered() > 0 || readableNow(w.answerFd)) {
+		w.readErr = w.readFrame()
+	}
+	return w.readErr
+}
+
+// readFrame reads one frame of the worker and acts on it; w.rd is held.
+func (w *worker) readFrame() error {
+	kind, body, err := w.answers.Next()
+	if err != nil {
+		return err
+	}
+	var a answer
+	switch kind {
+	case ipc.KindResult:
+		a.id, a.out, err = ipc.DecodeResult(body)
+	case ipc.KindError, ipc.KindFailure:
+		var e ipc.Error
+		if kind == ipc.KindError {
+			e, err = ipc.DecodeError(body)
+		} else {
+			e, err = ipc.DecodeFailure(body)
+		}
+		a.id, a.failure = e.ID, &e
+	case ipc.KindChunkResult:
+		a.id, a.failed, a.out, err = ipc.DecodeChunkResult(body)
+		a.chunk = true
+	case ipc.KindProfile:
+		return w.profiled(body)
+	case ipc.KindRecycle:
+		if err := ipc.DecodeRecycle(body); err != nil {
+			return err
+		}
+		w.recycle.Store(true) // after the unit: see retiresLocked
+		return nil
+	default:
+		err = fmt.Errorf("%w: unexpected %v frame from worker", ipc.ErrCorrupt, kind)
+	}
+	if err != nil {
+		return err
+	}
+	return w.answered(&a)
 }
 
 // answer is one answer frame of a worker.
@@ -210,7 +235,7 @@ func (w *worker) count() {
 	w.done, w.failed = 0, 0
 }
 
-// decodeOut decodes the result being finished; the reader goroutine's only. A result
+// decodeOut decodes the result being finished, under w.rd. A result
 // that does not decode is a failure, counted before its task resolves.
 func (w *worker) decodeOut(ptr any) error {
 	if err := w.p.cfg.codec.Decode(w.out, ptr); err != nil {

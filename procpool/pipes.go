@@ -40,13 +40,14 @@ func (pipes) Start(spec *Spec) (Conn, error) {
 	}
 	spec.ForwardStdout(outR)
 	spec.ForwardStderr(errR)
-	return &pipeConn{cmd: cmd, to: toW, from: fromR}, nil
+	return &pipeConn{cmd: cmd, to: toW, from: fromR, fd: answerFd(fromR)}, nil
 }
 
 // pipeConn is a worker reached over its two IPC pipes.
 type pipeConn struct {
 	cmd      *exec.Cmd
 	to, from *os.File
+	fd       int32 // from's descriptor, if Await can wait on it; else -1
 }
 
 func (c *pipeConn) Read(b []byte) (int, error)  { return c.from.Read(b) }

@@ -43,7 +43,8 @@ type Pool struct {
 	isDrained  bool
 	finishOnce sync.Once
 
-	resolving atomic.Int32 // the pool's goroutines resolving tasks now (see resolveIn)
+	resolving atomic.Int32              // the pool's goroutines resolving tasks now (see resolveIn)
+	ready     atomic.Pointer[[]*worker] // the workers Await looks through (await.go)
 	tel       poolTelemetry
 
 	size     sizing        // elastic.go

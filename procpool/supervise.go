@@ -35,6 +35,7 @@ func (w *worker) counts(u *unit, k *killInfo, x exitInfo) bool {
 func (p *Pool) workerReady(w *worker) {
 	p.mu.Lock()
 	w.ready = true
+	p.setReadyLocked(w, true)
 	if d := p.lifetimeOf(); d > 0 { // from its hello: a slow start does not eat its life
 		w.expires = time.Now().Add(d)
 	}

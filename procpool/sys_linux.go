@@ -2,6 +2,7 @@ package procpool
 
 import (
 	"os"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -30,3 +31,35 @@ func answerPipe() (r, w *os.File, err error) {
 	}
 	return os.NewFile(uintptr(fds[0]), "|0"), os.NewFile(uintptr(fds[1]), "|1"), nil
 }
+
+// answerFd returns the descriptor of the answer pipe's read end, which Await and the
+// reader goroutine wait on with poll(2) before they read: it blocks (see answerPipe), so
+// nobody reads it without knowing that bytes are there.
+func answerFd(f *os.File) int32 {
+	fd := int32(-1)
+	if rc, err := f.SyscallConn(); err == nil {
+		rc.Control(func(u uintptr) { fd = int32(u) })
+	}
+	return fd
+}
+
+// waitReadable waits in poll(2) until fd can be read (or has ended) or d passes (d < 0:
+// for ever), and reports whether it can.
+func waitReadable(fd int32, d time.Duration) bool {
+	fds := [1]unix.PollFd{{Fd: fd, Events: unix.POLLIN}}
+	var ts *unix.Timespec
+	if d >= 0 {
+		t := unix.NsecToTimespec(int64(d))
+		ts = &t
+	}
+	for {
+		n, err := unix.Ppoll(fds[:], ts, nil)
+		if err == unix.EINTR {
+			continue
+		}
+		return err != nil || n > 0 // on an error, the read that follows finds out
+	}
+}
+
+// readableNow reports whether fd can be read without waiting.
+func readableNow(fd int32) bool { return waitReadable(fd, 0) }

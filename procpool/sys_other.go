@@ -2,10 +2,20 @@
 
 package procpool
 
-import "os"
+import (
+	"os"
+	"time"
+)
 
 // growPipe: only Linux resizes pipes.
 func growPipe(*os.File) {}
 
 // answerPipe makes the pipe that carries a worker's answers.
 func answerPipe() (r, w *os.File, err error) { return os.Pipe() }
+
+// answerFd: only Linux waits on answer pipes; waiters yield instead of Await.
+func answerFd(*os.File) int32 { return -1 }
+
+func waitReadable(int32, time.Duration) bool { return true }
+
+func readableNow(int32) bool { return false }

@@ -30,7 +30,14 @@ type worker struct {
 	outRC, errRC io.ReadCloser // what the forwarders read, closed if they outlive the process
 	stderr       tail
 
-	out     []byte              // the result being decoded; reader goroutine only
+	// Reading the answers: whoever holds rd, the worker's reader goroutine or a waiter
+	// in Await, reads them and owns the fields down to decoded.
+	rd       sync.Mutex
+	answers  *ipc.Reader
+	answerFd int32 // the descriptor to wait on for answers (Linux pipes), or -1
+	readErr  error // why the answers ended, once they have
+
+	out     []byte              // the result being decoded
 	decode  func(ptr any) error // w.decodeOut, made once
 	done    uint64              // answers read and not yet counted in the pool's Stats
 	failed  uint64              // of which failures

@@ -1,0 +1,89 @@
+package procpool
+
+import (
+	"io"
+	"slices"
+	"time"
+
+	"github.com/dualpool/dualpool/backend"
+)
+
+var _ backend.Awaiter = (*Pool)(nil)
+
+// Await reads the answers of the worker that runs t in the calling goroutine, for at most
+// d, until done reports true ([backend.Awaiter]). Its thread sleeps in the kernel until
+// the worker writes, so the worker runs on the processor the waiter left free and wakes
+// the waiter there: a round trip then costs what a raw pipe's does. It returns false at
+// once when t is not in flight, when its worker's answers arrive on no pipe it can wait
+// on, or when another goroutine reads them now.
+func (p *Pool) Await(t backend.Task, d time.Duration, done func() bool) bool {
+	w := p.runnerOf(t)
+	if w == nil || w.answerFd < 0 || !w.rd.TryLock() {
+		return false
+	}
+	defer w.rd.Unlock()
+	deadline := time.Now().Add(d)
+	for !done() {
+		if w.readErr != nil || w.cur.Load() == nil {
+			return false // the worker's reader goroutine takes it from here
+		}
+		if w.answers.Buffered() == 0 {
+			left := time.Until(deadline)
+			if left <= 0 || !waitReadable(w.answerFd, left) {
+				return done()
+			}
+		}
+		if err := w.readFrame(); err != nil {
+			w.readErr = err // for the reader goroutine, which waits on the same pipe
+			if err != io.EOF {
+				w.kill(&killInfo{reason: killProtocol, err: err})
+			}
+			return done()
+		}
+	}
+	return true
+}
+
+// runnerOf returns the worker whose unit in flight holds t, or nil.
+func (p *Pool) runnerOf(t backend.Task) *worker {
+	l := p.ready.Load()
+	if l == nil {
+		return nil
+	}
+	for _, w := range *l {
+		if u := w.cur.Load(); u != nil {
+			for _, j := range u.jobs {
+				if j.t == t {
+					return w
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// setReadyLocked adds w to or removes it from the workers that Await looks through; p.mu
+// is held. The list is replaced, never changed in place, so that Await reads it without
+// a lock.
+func (p *Pool) setReadyLocked(w *worker, ready bool) {
+	var l []*worker
+	if old := p.ready.Load(); old != nil {
+		l = slices.Clone(*old)
+	}
+	if i := slices.Index(l, w); i >= 0 {
+		l = slices.Delete(l, i, i+1)
+	}
+	if ready {
+		l = append(l, w)
+	}
+	p.ready.Store(&l)
+}
+
+// answerFdOf returns the descriptor on which c's answers arrive, for Await, or -1 when
+// c is not a pipe whose readiness can be waited for.
+func answerFdOf(c Conn) int32 {
+	if pc, ok := c.(*pipeConn); ok {
+		return pc.fd
+	}
+	return -1
+}
