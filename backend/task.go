@@ -89,13 +89,14 @@ type Spinner interface {
 }
 
 // Awaiter is implemented by a [Spinner] whose waiters can wait for a task's answer in
-// their own goroutine: Await reads the answers of the worker that runs t, blocking the
-// calling goroutine's thread in the kernel for at most d, until done reports true, and
-// reports done's last answer. It returns false at once when it cannot wait so (t is not
-// in flight yet, or another goroutine reads that worker's answers); the waiter then
-// yields as for a Spinner. A waiter that reads the answer itself is woken by the worker
-// process directly, on the processor it left free for it, as a raw pipe's reader is:
-// there is no second thread to wake, nor an idle processor.
+// their own goroutine: Await reads the answers of the worker that runs t, its thread
+// asleep in the kernel until the worker writes, until done reports true or for as long
+// as the backend finds worth it, and reports whether it waited so. It returns false at
+// once when it cannot (t is not in flight yet, or another goroutine reads that worker's
+// answers); the waiter then yields as for a Spinner, and asks again. A waiter that
+// reads the answer itself is woken by the worker process directly, on the processor it
+// left free for it, as a raw pipe's reader is: there is no second thread to wake, nor an
+// idle processor. Await does not see the waiter's ctx: the backend keeps its wait short.
 type Awaiter interface {
-	Await(t Task, d time.Duration, done func() bool) bool
+	Await(t Task, done func() bool) (waited bool)
 }

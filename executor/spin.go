@@ -23,32 +23,32 @@ type spinWait struct {
 	t backend.Task
 }
 
-// spinUntil waits for done to report true, for at most the backend's WaitSpin: in the
-// backend's Await if it has one and can, and otherwise yielding. It reports done's last
-// answer, and returns false at once when enough goroutines spin already.
+// spinUntil waits for done to report true: in the backend's Await if it has one and can
+// (the waiter then sleeps in the kernel, costing no processor), and otherwise yielding
+// for up to the backend's WaitSpin. It reports done's last answer. It yields only when
+// fewer goroutines than half the processors yield already.
 func spinUntil(w *spinWait, done func() bool) bool {
+	a, _ := w.s.(backend.Awaiter)
+	if a != nil && a.Await(w.t, done) {
+		return done()
+	}
 	if n := spinners.Add(1); int(n) > max(1, runtime.GOMAXPROCS(0)/2) {
 		spinners.Add(-1)
 		return false
 	}
 	defer spinners.Add(-1)
-	d := w.s.WaitSpin()
-	a, _ := w.s.(backend.Awaiter)
-	deadline := time.Now().Add(d)
-	for i := 0; ; i++ {
+	deadline := time.Now().Add(w.s.WaitSpin())
+	for i := 1; ; i++ {
 		if done() {
 			return true
 		}
-		if a != nil {
-			left := time.Until(deadline)
-			if left <= 0 {
+		if i&7 == 0 {
+			if a != nil && a.Await(w.t, done) { // its task has reached a worker meanwhile
+				return done()
+			}
+			if time.Now().After(deadline) {
 				return false
 			}
-			if a.Await(w.t, left, done) {
-				return true
-			}
-		} else if i&7 == 7 && time.Now().After(deadline) {
-			return false
 		}
 		runtime.Gosched()
 	}

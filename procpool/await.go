@@ -10,36 +10,40 @@ import (
 
 var _ backend.Awaiter = (*Pool)(nil)
 
-// Await reads the answers of the worker that runs t in the calling goroutine, for at most
-// d, until done reports true ([backend.Awaiter]). Its thread sleeps in the kernel until
-// the worker writes, so the worker runs on the processor the waiter left free and wakes
-// the waiter there: a round trip then costs what a raw pipe's does. It returns false at
-// once when t is not in flight, when its worker's answers arrive on no pipe it can wait
-// on, or when another goroutine reads them now.
-func (p *Pool) Await(t backend.Task, d time.Duration, done func() bool) bool {
+// awaitFor is the longest a waiter reads its own task's answers (Await) before it parks
+// and leaves them to the worker's reader goroutine: long enough for most short tasks,
+// short enough that a Result whose ctx ends meanwhile returns about on time.
+const awaitFor = time.Millisecond
+
+// Await reads the answers of the worker that runs t in the calling goroutine, until done
+// reports true or for awaitFor ([backend.Awaiter]); the tasks it resolves so run their
+// done callbacks here. Its thread sleeps in the kernel until the worker writes, so the
+// worker runs on the processor the waiter left free and wakes the waiter there: a round
+// trip then costs what a raw pipe's does. It returns false at once when t is not in
+// flight, when its worker's answers arrive on no pipe it can wait on (a Transport other
+// than the pipes, or not Linux), or when another goroutine reads them now.
+func (p *Pool) Await(t backend.Task, done func() bool) bool {
 	w := p.runnerOf(t)
 	if w == nil || w.answerFd < 0 || !w.rd.TryLock() {
 		return false
 	}
 	defer w.rd.Unlock()
-	deadline := time.Now().Add(d)
-	for !done() {
-		if w.readErr != nil || w.cur.Load() == nil {
-			return false // the worker's reader goroutine takes it from here
-		}
+	deadline := time.Now().Add(awaitFor)
+	fresh := w.readErr == nil
+	for !done() && w.readErr == nil && w.cur.Load() != nil {
 		if w.answers.Buffered() == 0 {
 			left := time.Until(deadline)
 			if left <= 0 || !waitReadable(w.answerFd, left) {
-				return done()
+				break
 			}
 		}
-		if err := w.readFrame(); err != nil {
-			w.readErr = err // for the reader goroutine, which waits on the same pipe
-			if err != io.EOF {
-				w.kill(&killInfo{reason: killProtocol, err: err})
-			}
-			return done()
-		}
+		w.readErr = w.readFrame()
+	}
+	// Frames already taken from the pipe are read here: the reader goroutine waits for
+	// the pipe, which will not show them.
+	w.readBuffered()
+	if err := w.readErr; fresh && err != nil && err != io.EOF {
+		w.kill(&killInfo{reason: killProtocol, err: err}) // its pipe ends, for the reader goroutine
 	}
 	return true
 }

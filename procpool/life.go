@@ -62,9 +62,10 @@ func (w *worker) readAnswers() error {
 		}
 	}
 	for {
+		read := w.framesRead.Load()
 		waitReadable(w.answerFd, -1)
 		w.rd.Lock()
-		err := w.readReady()
+		err := w.readReady(read)
 		w.rd.Unlock()
 		if err != nil {
 			return err
@@ -72,13 +73,25 @@ func (w *worker) readAnswers() error {
 	}
 }
 
-// readReady reads the frames there are without waiting for more; w.rd is held. It
-// returns why the answers ended, if they have, here or in a waiter's Await.
-func (w *worker) readReady() error {
-	for w.readErr == nil && (w.answers.Buffered() > 0 || readableNow(w.answerFd)) {
+// readReady reads the frames that the pipe was found readable for; w.rd is held. When a
+// waiter (Await) has read since the pipe was polled (read is framesRead then), what it
+// left will show the pipe readable again at once, and nothing is read here: so the pipe
+// is never read without bytes in it, and never polled twice for one answer. It returns
+// why the answers ended, if they have, here or in a waiter's Await.
+func (w *worker) readReady(read uint64) error {
+	if w.readErr == nil && w.framesRead.Load() == read {
 		w.readErr = w.readFrame()
 	}
+	w.readBuffered()
 	return w.readErr
+}
+
+// readBuffered reads the frames whose bytes the reader holds already, which no poll of
+// the pipe would announce; w.rd is held.
+func (w *worker) readBuffered() {
+	for w.readErr == nil && w.answers.Buffered() > 0 {
+		w.readErr = w.readFrame()
+	}
 }
 
 // readFrame reads one frame of the worker and acts on it; w.rd is held.
@@ -87,6 +100,7 @@ func (w *worker) readFrame() error {
 	if err != nil {
 		return err
 	}
+	w.framesRead.Add(1)
 	var a answer
 	switch kind {
 	case ipc.KindResult:

@@ -60,6 +60,3 @@ func waitReadable(fd int32, d time.Duration) bool {
 		return err != nil || n > 0 // on an error, the read that follows finds out
 	}
 }
-
-// readableNow reports whether fd can be read without waiting.
-func readableNow(fd int32) bool { return waitReadable(fd, 0) }

@@ -17,5 +17,3 @@ func answerPipe() (r, w *os.File, err error) { return os.Pipe() }
 func answerFd(*os.File) int32 { return -1 }
 
 func waitReadable(int32, time.Duration) bool { return true }
-
-func readableNow(int32) bool { return false }

@@ -36,6 +36,9 @@ type worker struct {
 	answers  *ipc.Reader
 	answerFd int32 // the descriptor to wait on for answers (Linux pipes), or -1
 	readErr  error // why the answers ended, once they have
+	// framesRead counts the frames read, for the reader goroutine to tell whether a
+	// waiter read what made the pipe readable
+	framesRead atomic.Uint64
 
 	out     []byte              // the result being decoded
 	decode  func(ptr any) error // w.decodeOut, made once
