@@ -1,8 +1,8 @@
 // Package backend is what an executor backend implements and calls: the type-erased
 // [Task], the registry of functions seen without their types ([Lookup]), and the optional
-// capabilities that package executor discovers by type assertion ([Batcher], [Spinner]). Programs
-// use package executor; this package is for those who write a backend, as
-// database/sql/driver is for those who write a database driver.
+// capabilities that package executor discovers by type assertion ([Batcher], [Spinner],
+// [Awaiter]). Programs use package executor; this package is for those who write a
+// backend, as database/sql/driver is for those who write a database driver.
 //
 // # The contract
 //
@@ -24,8 +24,8 @@
 // task's resolution. Each method is safe to call from any goroutine.
 //
 // What a backend may skip: [Batcher] and [ChunkExecutor] (Map then executes its chunks
-// task by task), [Spinner] (waiters then park at once),
-// per-worker statistics (Stats.PerWorker may stay nil), and a queue (Execute may block
+// task by task), [Spinner] and [Awaiter] (waiters then park at once), per-worker
+// statistics (Stats.PerWorker may stay nil), and a queue (Execute may block
 // until a worker is free, within ctx). What it must not skip: resolving every task it
 // took, honouring ctx while it blocks in Execute, returning the sentinel errors of
 // package executor wrapped with %w, and making Shutdown return once its ctx ends.

@@ -24,8 +24,8 @@ type taskCtx struct {
 	mu       sync.Mutex
 	done     chan struct{}
 	err      error
-	why      ipc.Reason // why the parent cancelled it, or 0
-	released bool       // its task is over
+	why      atomic.Uint32 // the ipc.Reason the parent cancelled it for, or 0; written under mu
+	released bool          // its task is over
 	timer    *time.Timer
 	afters   []*afterFunc
 }
@@ -125,19 +125,16 @@ func (c *taskCtx) armLocked() {
 func (c *taskCtx) cancelBy(why ipc.Reason) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.released || c.why != 0 {
+	if c.released || c.why.Load() != 0 {
 		return
 	}
-	c.why = why
+	c.why.Store(uint32(why))
 	c.cancelLocked(reasonErr(why))
 }
 
-// reason returns why the parent cancelled the task, or 0.
-func (c *taskCtx) reason() ipc.Reason {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.why
-}
+// reason returns why the parent cancelled the task, or 0. A chunk asks before each call,
+// so it takes no lock.
+func (c *taskCtx) reason() ipc.Reason { return ipc.Reason(c.why.Load()) }
 
 func (c *taskCtx) cancelLocked(err error) {
 	if c.err != nil {
@@ -163,7 +160,7 @@ func (c *taskCtx) release() ipc.Reason {
 		c.timer.Stop()
 	}
 	c.cancelLocked(context.Canceled)
-	return c.why
+	return ipc.Reason(c.why.Load())
 }
 
 func (c *taskCtx) isReleased() bool {
