@@ -130,16 +130,19 @@
 //
 // From the package benchmarks on a 2-core machine, each beside its baseline in the same
 // run (go test -bench . ./procpool; run them on yours): a one-task round trip, Submit
-// plus Result (BenchmarkRoundTrip), about 30 µs beside 15–20 µs for a raw 8-byte pipe
-// ping-pong with a child process (BenchmarkRawPipePingPong); Map(square) per item on 2
-// workers (BenchmarkMapSquare) about 15 µs with Chunk(1) and 0.1 µs with Chunk(1024) or
-// with no Chunk option, where Map sizes its chunks; a 1 MiB []byte there and back
-// (BenchmarkEcho1MiB) about 1.6–2 times the raw pipe's (BenchmarkRawPipe1MiB); New with 2
+// plus Result (BenchmarkRoundTrip), about 14 µs, as long as a raw 8-byte pipe ping-pong
+// with a child process (BenchmarkRawPipePingPong, 12–35 µs): the waiter in Result reads
+// its own task's answer ([Pool.Await]), so the worker runs on the processor the waiter
+// leaves free and wakes it there, with no other thread between them, and the tasks it so
+// resolves run their done callbacks in its goroutine; Map(square) per item on 2 workers
+// (BenchmarkMapSquare) about 10 µs with Chunk(1) and 0.1–0.13 µs with Chunk(1024) or with
+// no Chunk option, where Map sizes its chunks; a 1 MiB []byte there and back
+// (BenchmarkEcho1MiB) about 1.5–2 times the raw pipe's (BenchmarkRawPipe1MiB); New with 2
 // workers to the first result (BenchmarkNewToFirstResult) about 5 ms; about 1.2 MiB of
 // private memory per idle worker when two share the binary's pages
-// (BenchmarkIdleWorkerMemory; the comparison runner's lone worker counts 2.2 MiB). A goroutine pool runs a
-// task in a fifth of a microsecond: send work here for isolation, in chunks when items
-// are small (Map without Chunk does that by itself).
+// (BenchmarkIdleWorkerMemory; the comparison runner's lone worker counts 2.2 MiB). A
+// goroutine pool runs a task in a fifth of a microsecond: send work here for isolation,
+// in chunks when items are small (Map without Chunk does that by itself).
 //
 // # What it does not do
 //

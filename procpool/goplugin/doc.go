@@ -60,7 +60,7 @@
 //
 // From the package benchmarks on a 2-core machine, beside procpool's pipes with the same
 // plugin binary in the same run (go test -bench . ./procpool/goplugin): a one-task round
-// trip about 100 µs against the pipes' 34 µs, 120 µs with AutoMTLS; Map per item on 2
+// trip 140–180 µs against the pipes' 14–17 µs, as much with AutoMTLS; Map per item on 2
 // workers about 58 µs with Chunk(1) (pipes 13 µs) and 1.2 µs with Chunk(64) (pipes
 // 0.4 µs); a pool of one process from New to its first result and Close about 9 ms
 // (pipes 5 ms), 40 ms with AutoMTLS, most of it making the two certificates. Send small
