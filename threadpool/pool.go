@@ -103,12 +103,12 @@ func (p *Pool) ExecuteBatch(ctx context.Context, batch []backend.Task) error {
 	if len(batch) == 0 {
 		return nil
 	}
-	return p.take(ctx, item{batch: batch})
+	return p.take(ctx, item{batch: &batch})
 }
 
 // take stamps it and queues it, or hands it to a worker; an observer hears of a refusal.
 func (p *Pool) take(ctx context.Context, it item) error {
-	it = p.stamp(it)
+	p.stamp(&it)
 	err := p.enqueue(ctx, it)
 	if err != nil && p.cfg.observer != nil {
 		observe.Refused(it.tasks(), err)

@@ -55,16 +55,16 @@ func WithObserver(o executor.TaskObserver) Option {
 }
 
 // stamp readies it for the queue: its timestamp, and its tasks wrapped for the observer.
-func (p *Pool) stamp(it item) item {
+func (p *Pool) stamp(it *item) {
 	if o := p.cfg.observer; o != nil {
 		if it.task != nil {
 			it.task = observe.Wrap(it.task, o)
 		} else {
-			batch := make([]backend.Task, len(it.batch))
-			for i, t := range it.batch {
+			batch := make([]backend.Task, len(*it.batch))
+			for i, t := range *it.batch {
 				batch[i] = observe.Wrap(t, o)
 			}
-			it.batch = batch
+			it.batch = &batch
 		}
 	}
 	if p.sampled() {
@@ -73,7 +73,6 @@ func (p *Pool) stamp(it item) item {
 	if it.weight != 0 || p.cfg.queueTimeout > 0 {
 		it.queued = timing.Now()
 	}
-	return it
 }
 
 // clocks is what a worker keeps to time its tasks and label them for pprof. Only the

@@ -131,11 +131,12 @@ func (w *worker) work(it item, ok bool) {
 // workers, and Shutdown waits for it. The cost is one goroutine start per Goexit.
 func (w *worker) goexited() {
 	rest := item{queued: w.queued, weight: w.weight}
-	if w.batch != nil {
-		rest.batch = w.batch[w.pos+1:]
+	more := w.batch != nil && w.pos+1 < len(w.batch)
+	if more {
+		left := w.batch[w.pos+1:]
+		rest.batch = &left
 	}
 	w.batch, w.lastTask = nil, false
-	more := len(rest.batch) > 0
 	if !more && w.step == stepExit {
 		w.exit()
 		return
@@ -150,9 +151,9 @@ func (w *worker) runItem(it item) {
 		w.lastTask = true
 		w.run(it.task)
 	} else {
-		w.batch = it.batch
-		for i, t := range it.batch {
-			w.pos, w.lastTask = i, i == len(it.batch)-1
+		w.batch = *it.batch
+		for i, t := range w.batch {
+			w.pos, w.lastTask = i, i == len(w.batch)-1
 			w.run(t)
 		}
 		w.batch = nil
