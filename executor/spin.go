@@ -2,17 +2,19 @@ package executor
 
 import (
 	"runtime"
-
-	"github.com/dualpool/dualpool/backend"
 	"sync/atomic"
 	"time"
+
+	"github.com/dualpool/dualpool/backend"
 )
 
-// A waiter in Result yields for a moment before it parks on a Future's channel, when the
+// A waiter in Result waits a moment before it parks on a Future's channel, when the
 // backend asks for it ([backend.Spinner]): a task in another process often answers
-// within tens of microseconds, and a waiter that never parked needs no wake-up. The spin
-// is bounded in time and in spinners: at most one goroutine per two processors spins at
-// once, so that waiters never crowd out the work they wait for.
+// within tens of microseconds, and a waiter that never parked needs no wake-up. Where the
+// backend can, the waiter reads its task's answer itself, asleep in the kernel
+// ([backend.Awaiter]); otherwise it yields. The yielding is bounded in time and in
+// spinners: at most one goroutine per two processors yields at once, so that waiters
+// never crowd out the work they wait for.
 
 var spinners atomic.Int32
 
