@@ -21,6 +21,8 @@ type chunk[In, Out any] struct {
 	outs      []Out
 	items     []mapItem[In, Out]
 	bound     sync.Once // items know their chunk and place: see bind
+	errMu     sync.Mutex
+	errs      []error // the items' errors, made at the first: most chunks have none
 	remaining atomic.Int32
 	done      chan<- *chunk[In, Out] // buffered for every chunk in flight: never blocks
 	finished  bool                   // seen on done; touched by the consumer only
@@ -60,6 +62,24 @@ func (c *chunk[In, Out]) noteStart() {
 	if c.timed && c.started.Load() == 0 {
 		c.started.Store(time.Now().UnixNano())
 	}
+}
+
+// setErr records the error of item i, before the item is published.
+func (c *chunk[In, Out]) setErr(i int, err error) {
+	c.errMu.Lock()
+	defer c.errMu.Unlock()
+	if c.errs == nil {
+		c.errs = make([]error, len(c.items))
+	}
+	c.errs[i] = err
+}
+
+// errOf returns the error of item i; the Map reads it once the chunk is done.
+func (c *chunk[In, Out]) errOf(i int) error {
+	if c.errs == nil {
+		return nil
+	}
+	return c.errs[i]
 }
 
 func (c *chunk[In, Out]) itemDone() { c.itemsDone(1) }

@@ -29,7 +29,7 @@ func Map[In, Out any](ctx context.Context, ex Executor, f Func[In, Out], inputs 
 		m := newMapRun(ctx, ex, f, true, opts)
 		m.run(inputs, func(c *chunk[In, Out]) bool {
 			for i := range c.items {
-				if !yield(c.outs[i], c.items[i].err) {
+				if !yield(c.outs[i], c.errOf(i)) {
 					return false
 				}
 			}
@@ -46,7 +46,7 @@ func MapUnordered[In, Out any](ctx context.Context, ex Executor, f Func[In, Out]
 		m := newMapRun(ctx, ex, f, false, opts)
 		m.run(inputs, func(c *chunk[In, Out]) bool {
 			for i := range c.items {
-				if !yield(Result[Out]{Index: c.start + i, Value: c.outs[i], Err: c.items[i].err}) {
+				if !yield(Result[Out]{Index: c.start + i, Value: c.outs[i], Err: c.errOf(i)}) {
 					return false
 				}
 			}

@@ -11,10 +11,9 @@ import (
 // result, and is told when each item is resolved; the Map goroutine reads the results
 // and errors only after the whole chunk is done.
 type mapItem[In, Out any] struct {
-	lc  lifecycle
-	i   int32 // its place in the chunk, once bound
-	err error
-	c   *chunk[In, Out] // once bound (chunk.bind)
+	lc lifecycle
+	i  int32           // its place in the chunk, once bound
+	c  *chunk[In, Out] // once bound (chunk.bind)
 }
 
 var _ backend.Task = (*mapItem[int, int])(nil)
@@ -57,7 +56,8 @@ func (it *mapItem[In, Out]) Finish(decode func(out any) error) {
 	out := &it.c.outs[it.i]
 	if err := decode(out); err != nil {
 		var zero Out
-		*out, it.err = zero, err
+		*out = zero
+		it.c.setErr(int(it.i), err)
 	}
 	it.publish(Finished)
 }
@@ -68,7 +68,7 @@ func (it *mapItem[In, Out]) Discard(cause error) bool {
 	if !it.lc.claimPending() {
 		return false
 	}
-	it.err = cancelled(cause)
+	it.c.setErr(int(it.i), cancelled(cause))
 	it.publish(Cancelled)
 	return true
 }
@@ -78,7 +78,10 @@ func (it *mapItem[In, Out]) resolve(v Out, err error) {
 	if !it.lc.claim() {
 		return
 	}
-	it.c.outs[it.i], it.err = v, err
+	it.c.outs[it.i] = v
+	if err != nil {
+		it.c.setErr(int(it.i), err)
+	}
 	it.publish(Finished)
 }
 
