@@ -2,7 +2,9 @@ package cluster
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -53,17 +55,7 @@ func setUp(ctx context.Context, js jetstream.JetStream, cfg *config, update bool
 			}
 		}
 	}
-	storage := jetstream.FileStorage
-	if cfg.inMemory {
-		storage = jetstream.MemoryStorage
-	}
-	s, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
-		Name:       streamName(cfg.name),
-		Subjects:   []string{taskSubject(cfg.name)},
-		Retention:  jetstream.WorkQueuePolicy,
-		Storage:    storage,
-		Duplicates: 2 * time.Minute,
-	})
+	s, err := ensureStream(ctx, js, cfg)
 	if err != nil {
 		return nil, nil, fmt.Errorf("cluster: setting up the stream of pool %q: %w", cfg.name, err)
 	}
@@ -79,6 +71,45 @@ func setUp(ctx context.Context, js jetstream.JetStream, cfg *config, update bool
 		return nil, nil, fmt.Errorf("cluster: setting up the consumer of pool %q: %w", cfg.name, err)
 	}
 	return s, c, nil
+}
+
+// ensureStream creates the pool's stream, or updates it when its configuration differs
+// from cfg's. A stream already as wanted is left alone: an update request rewrites the
+// stream's stored configuration, and nats-server (2.15) does that without a lock against
+// a consumer being created at the same moment by another client or node, which the race
+// detector reports.
+func ensureStream(ctx context.Context, js jetstream.JetStream, cfg *config) (jetstream.Stream, error) {
+	storage := jetstream.FileStorage
+	if cfg.inMemory {
+		storage = jetstream.MemoryStorage
+	}
+	want := jetstream.StreamConfig{
+		Name:       streamName(cfg.name),
+		Subjects:   []string{taskSubject(cfg.name)},
+		Retention:  jetstream.WorkQueuePolicy,
+		Storage:    storage,
+		Duplicates: 2 * time.Minute,
+	}
+	s, err := js.Stream(ctx, want.Name)
+	switch {
+	case err == nil && sameStream(s.CachedInfo().Config, want):
+		return s, nil
+	case errors.Is(err, jetstream.ErrStreamNotFound):
+		s, err = js.CreateStream(ctx, want)
+		if !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+			return s, err
+		}
+		return ensureStream(ctx, js, cfg) // made meanwhile by another client or node
+	case err != nil:
+		return nil, err
+	}
+	return js.UpdateStream(ctx, want)
+}
+
+// sameStream reports whether the stream configured as have has what want sets.
+func sameStream(have, want jetstream.StreamConfig) bool {
+	return slices.Equal(have.Subjects, want.Subjects) && have.Retention == want.Retention &&
+		have.Storage == want.Storage && have.Duplicates == want.Duplicates
 }
 
 // connect connects to url with the options both sides use, and opts.
