@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -61,8 +62,10 @@ func appendSigned[T ~int | ~int32 | ~int64](dst []byte, tag byte, xs []T) []byte
 		return append(dst, tagNil)
 	}
 	dst = listHeader(dst, tag, len(xs))
+	dst = slices.Grow(dst, len(xs)+8) // most elements take a byte or two; appendUvarint may write 8
 	for _, x := range xs {
-		dst = binary.AppendVarint(dst, int64(x))
+		v := int64(x)
+		dst = appendUvarint(dst, uint64(v<<1)^uint64(v>>63)) // zigzag, as binary.AppendVarint
 	}
 	return dst
 }
@@ -72,8 +75,9 @@ func appendUnsigned[T ~uint32 | ~uint64](dst []byte, tag byte, xs []T) []byte {
 		return append(dst, tagNil)
 	}
 	dst = listHeader(dst, tag, len(xs))
+	dst = slices.Grow(dst, len(xs)+8)
 	for _, x := range xs {
-		dst = binary.AppendUvarint(dst, uint64(x))
+		dst = appendUvarint(dst, uint64(x))
 	}
 	return dst
 }
@@ -205,7 +209,11 @@ func decodeSigned[T ~int | ~int32 | ~int64](d *decoder, s []T, n int, lo, hi int
 	s = slices.Grow(s, n) // n ≤ the bytes left: d.count checked it
 	b := d.b
 	for range n {
-		v, k := binary.Varint(b)
+		u, k := uvarint(b)
+		v := int64(u >> 1) // zigzag, as binary.Varint
+		if u&1 != 0 {
+			v = ^v
+		}
 		switch {
 		case k <= 0:
 			d.fail("varint")
@@ -225,7 +233,7 @@ func decodeUnsigned[T ~uint32 | ~uint64](d *decoder, s []T, n int, hi uint64) []
 	s = slices.Grow(s, n)
 	b := d.b
 	for range n {
-		v, k := binary.Uvarint(b)
+		v, k := uvarint(b)
 		switch {
 		case k <= 0:
 			d.fail("uvarint")
@@ -239,4 +247,35 @@ func decodeUnsigned[T ~uint32 | ~uint64](d *decoder, s []T, n int, hi uint64) []
 	}
 	d.b = b
 	return s
+}
+
+// uvarint is binary.Uvarint, faster for a varint of up to 8 bytes with 8 bytes to read:
+// it finds the last byte and gathers the 7-bit groups from one 64-bit load, where
+// binary.Uvarint takes a byte at a time. A list's elements are decoded with it.
+func uvarint(b []byte) (uint64, int) {
+	if len(b) >= 8 {
+		w := binary.LittleEndian.Uint64(b)
+		if stop := ^w & 0x8080808080808080; stop != 0 { // the bytes without a continuation bit
+			n := bits.TrailingZeros64(stop)/8 + 1
+			w &= 1<<(8*n) - 1 // n = 8 keeps all: the shift gives 0
+			return w&0x7f | w>>1&(0x7f<<7) | w>>2&(0x7f<<14) | w>>3&(0x7f<<21) |
+				w>>4&(0x7f<<28) | w>>5&(0x7f<<35) | w>>6&(0x7f<<42) | w>>7&(0x7f<<49), n
+		}
+	}
+	return binary.Uvarint(b)
+}
+
+// appendUvarint is binary.AppendUvarint, faster for a value under 2⁵⁶ (8 bytes or
+// fewer): it spreads the 7-bit groups and their continuation bits over one 64-bit word,
+// writes the word and keeps the bytes the value needs.
+func appendUvarint(dst []byte, x uint64) []byte {
+	if x >= 1<<56 {
+		return binary.AppendUvarint(dst, x)
+	}
+	n := (bits.Len64(x|1) + 6) / 7 // the bytes it takes, 1 to 8
+	w := x&0x7f | x<<1&(0x7f<<8) | x<<2&(0x7f<<16) | x<<3&(0x7f<<24) |
+		x<<4&(0x7f<<32) | x<<5&(0x7f<<40) | x<<6&(0x7f<<48) | x<<7&(0x7f<<56)
+	w |= 0x8080808080808080 & (1<<(8*(n-1)) - 1) // every byte but the last goes on
+	dst = binary.LittleEndian.AppendUint64(dst, w)
+	return dst[:len(dst)-8+n]
 }
