@@ -6,15 +6,15 @@ import (
 	"time"
 
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/fifo"
 )
 
 // queueWait is what bounds the queue, under p.mu: the submitters waiting for room, and
 // the one timer of WithQueueTimeout, set for the oldest queued unit.
 type queueWait struct {
-	space   chan struct{} // closed and replaced when the queue frees room
-	waiters int
-	expiry  *time.Timer
-	armed   bool
+	room   fifo.Room
+	expiry *time.Timer
+	armed  bool
 }
 
 // WithQueueSize bounds the tasks waiting for a worker to n (n ≥ 0; 0: a task is taken
@@ -79,22 +79,7 @@ func (p *Pool) admitLocked(ctx context.Context) error {
 		if p.cfg.nonBlocking {
 			return executor.ErrQueueFull
 		}
-		q := &p.wait
-		if q.space == nil {
-			q.space = make(chan struct{})
-		}
-		space := q.space
-		q.waiters++
-		p.mu.Unlock()
-		var err error
-		select {
-		case <-space:
-		case <-ctx.Done():
-			err = ctx.Err()
-		}
-		p.mu.Lock()
-		q.waiters--
-		if err != nil {
+		if err := p.wait.room.Wait(ctx, &p.mu); err != nil {
 			return err
 		}
 	}
@@ -102,12 +87,7 @@ func (p *Pool) admitLocked(ctx context.Context) error {
 
 // roomLocked wakes the submitters waiting for room: the queue shrank, a worker started,
 // or the pool stopped accepting. Each looks again.
-func (p *Pool) roomLocked() {
-	if q := &p.wait; q.waiters > 0 {
-		close(q.space)
-		q.space = make(chan struct{})
-	}
-}
+func (p *Pool) roomLocked() { p.wait.room.Free() }
 
 // pushLocked queues u, stamped for WithQueueTimeout, and starts a worker for it if the
 // pool is elastic and may grow.

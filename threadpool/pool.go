@@ -27,8 +27,7 @@ type Pool struct {
 	workers int               // live workers
 	closed  bool              // Shutdown was called
 	broken  error             // why the pool is broken, or nil
-	space   chan struct{}     // closed and replaced when the queue frees room
-	waiters int               // submitters waiting on space
+	room    fifo.Room         // submitters waiting for room in a bounded queue
 	drained chan struct{}     // closed when closed and no worker is left
 	exited  chan struct{}     // closed and replaced when a worker exits
 	leaving int               // workers told to exit by a shrink (Resize, idle) not yet gone
@@ -78,7 +77,6 @@ func New(opts ...Option) (*Pool, error) {
 		cfg:     cfg,
 		queue:   fifo.New(item.size),
 		labels:  pprof.WithLabels(context.Background(), pprof.Labels("dualpool.pool", cfg.name)),
-		space:   make(chan struct{}),
 		drained: make(chan struct{}),
 		exited:  make(chan struct{}),
 		handoff: make(chan item, cfg.maxWorkers),
@@ -138,18 +136,7 @@ func (p *Pool) enqueue(ctx context.Context, it item) error {
 			p.mu.Unlock()
 			return executor.ErrQueueFull
 		default:
-			space := p.space
-			p.waiters++
-			p.mu.Unlock()
-			var err error
-			select {
-			case <-space:
-			case <-ctx.Done():
-				err = ctx.Err()
-			}
-			p.mu.Lock()
-			p.waiters--
-			if err != nil {
+			if err := p.room.Wait(ctx, &p.mu); err != nil {
 				p.mu.Unlock()
 				return err
 			}
@@ -165,10 +152,7 @@ func (p *Pool) enqueue(ctx context.Context, it item) error {
 }
 
 // wakeSubmittersLocked wakes every Submit waiting for room in the queue; each looks again.
-func (p *Pool) wakeSubmittersLocked() {
-	close(p.space)
-	p.space = make(chan struct{})
-}
+func (p *Pool) wakeSubmittersLocked() { p.room.Free() }
 
 // breakPool records that an initializer failed and fails first and the queued tasks.
 func (p *Pool) breakPool(w *worker, cause error, first item) {

@@ -51,7 +51,7 @@ func (p *Pool) expire() {
 		p.queue.Pop()
 		expired = append(expired, head)
 	}
-	if len(expired) > 0 && p.waiters > 0 {
+	if len(expired) > 0 {
 		p.wakeSubmittersLocked()
 	}
 	p.armLocked(now)

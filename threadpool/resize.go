@@ -43,7 +43,7 @@ func (p *Pool) Resize(ctx context.Context, n int) error {
 		p.startWorkerLocked(it)
 		popped = true
 	}
-	if popped && p.waiters > 0 {
+	if popped {
 		p.wakeSubmittersLocked()
 	}
 	for p.workers-p.leaving > n && p.idle > 0 {

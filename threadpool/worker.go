@@ -207,9 +207,7 @@ func (w *worker) plan() {
 		return
 	}
 	if it, ok := p.queue.Pop(); ok {
-		if p.waiters > 0 {
-			p.wakeSubmittersLocked()
-		}
+		p.wakeSubmittersLocked()
 		w.step, w.nextItem = stepRun, it
 		return
 	}

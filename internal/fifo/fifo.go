@@ -3,6 +3,8 @@
 // back to the start, rather than into a larger array, once at least half of it has been
 // popped. A queue that is filled and drained over and over so stops allocating.
 //
+// [Room] is where the submitters to a bounded queue wait for room, for both pools.
+//
 // The queue knows nothing of tasks: it also keeps a weight, the sum of a function of its
 // values, so that a queue of Map chunks can say how many tasks it holds. It does no
 // locking; its owner does.
