@@ -62,10 +62,13 @@ func appendSigned[T ~int | ~int32 | ~int64](dst []byte, tag byte, xs []T) []byte
 		return append(dst, tagNil)
 	}
 	dst = listHeader(dst, tag, len(xs))
-	dst = slices.Grow(dst, len(xs)+8) // most elements take a byte or two; appendUvarint may write 8
+	size := 8 // appendUvarint may write 8 bytes where it keeps fewer
 	for _, x := range xs {
-		v := int64(x)
-		dst = appendUvarint(dst, uint64(v<<1)^uint64(v>>63)) // zigzag, as binary.AppendVarint
+		size += uvarintLen(zigzag(int64(x)))
+	}
+	dst = slices.Grow(dst, size)
+	for _, x := range xs {
+		dst = appendUvarint(dst, zigzag(int64(x)))
 	}
 	return dst
 }
@@ -75,7 +78,11 @@ func appendUnsigned[T ~uint32 | ~uint64](dst []byte, tag byte, xs []T) []byte {
 		return append(dst, tagNil)
 	}
 	dst = listHeader(dst, tag, len(xs))
-	dst = slices.Grow(dst, len(xs)+8)
+	size := 8
+	for _, x := range xs {
+		size += uvarintLen(uint64(x))
+	}
+	dst = slices.Grow(dst, size)
 	for _, x := range xs {
 		dst = appendUvarint(dst, uint64(x))
 	}
@@ -272,10 +279,21 @@ func appendUvarint(dst []byte, x uint64) []byte {
 	if x >= 1<<56 {
 		return binary.AppendUvarint(dst, x)
 	}
-	n := (bits.Len64(x|1) + 6) / 7 // the bytes it takes, 1 to 8
+	n := uvarintLen(x) // 1 to 8
 	w := x&0x7f | x<<1&(0x7f<<8) | x<<2&(0x7f<<16) | x<<3&(0x7f<<24) |
 		x<<4&(0x7f<<32) | x<<5&(0x7f<<40) | x<<6&(0x7f<<48) | x<<7&(0x7f<<56)
 	w |= 0x8080808080808080 & (1<<(8*(n-1)) - 1) // every byte but the last goes on
-	dst = binary.LittleEndian.AppendUint64(dst, w)
-	return dst[:len(dst)-8+n]
+	l := len(dst)
+	if cap(dst)-l < 8 {
+		dst = slices.Grow(dst, 8)
+	}
+	binary.LittleEndian.PutUint64(dst[l:l+8], w) // one store, where appending 8 bytes is eight
+	return dst[:l+n]
 }
+
+// uvarintLen returns the bytes that the uvarint of x takes, 1 to 10.
+func uvarintLen(x uint64) int { return (bits.Len64(x|1) + 6) / 7 }
+
+// zigzag maps a signed value to an unsigned one as binary.AppendVarint does: small
+// magnitudes, of either sign, to small values.
+func zigzag(v int64) uint64 { return uint64(v<<1) ^ uint64(v>>63) }
