@@ -14,7 +14,7 @@ import (
 )
 
 // worker is the parent's handle on one worker process, whatever its [Transport]: its
-// life is in life.go, its death in death.go.
+// life is in life.go, its answers in answers.go (and await.go), its death in death.go.
 type worker struct {
 	p        *Pool
 	slot     int
