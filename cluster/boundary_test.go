@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/dualpool/dualpool/executor"
 	"github.com/dualpool/dualpool/internal/proctest"
 	"github.com/dualpool/dualpool/internal/workloads"
 	"github.com/dualpool/dualpool/procpool"
@@ -22,31 +21,7 @@ func TestTheBoundaryKeepsMeaning(t *testing.T) {
 	tp, err := threadpool.New()
 	require.NoError(t, err)
 	defer tp.Close()
-	p := newPool(t)
-	ctx := context.Background()
-	for _, c := range workloads.BoundaryCases() {
-		t.Run(c.Name, func(t *testing.T) {
-			for _, how := range []struct {
-				name string
-				run  func(workloads.BoundaryCase, context.Context, executor.Executor) (any, error)
-			}{{"Submit", workloads.BoundaryCase.Submit}, {"Map", workloads.BoundaryCase.Map}} {
-				want, wantErr := how.run(c, ctx, tp)
-				taken := p.Stats().Submitted
-				got, err := how.run(c, ctx, p)
-				switch {
-				case c.Refused != "":
-					require.ErrorIs(t, err, procpool.ErrNotPortable, how.name)
-					assert.EqualError(t, err, c.Refused, how.name)
-					assert.Equal(t, taken, p.Stats().Submitted, "%s: nothing is taken", how.name)
-				case c.ErrorKind != "":
-					proctest.SameError(t, c.ErrorKind, how.name, wantErr, err)
-				default:
-					require.NoError(t, err, how.name)
-					proctest.SameValue(t, c.Name, how.name, want, got)
-				}
-			}
-		})
-	}
+	proctest.SameAcrossTheBoundary(t, tp, procpool.ErrNotPortable, proctest.Named{Name: "cluster", Ex: newPool(t)})
 }
 
 // TestATaskChangesItsOwnCopy: a task's write into the map it was given stays in its own

@@ -27,41 +27,8 @@ func TestTheBoundaryKeepsMeaning(t *testing.T) {
 	require.NoError(t, err)
 	defer tp.Close()
 	pipes, plugins := newBothPools(t)
-	pools := []struct {
-		name string
-		p    *procpool.Pool
-	}{{"procpool", pipes}, {"goplugin", plugins}}
-
-	ctx := context.Background()
-	for _, c := range workloads.BoundaryCases() {
-		t.Run(c.Name, func(t *testing.T) {
-			for _, how := range []struct {
-				name string
-				run  func(workloads.BoundaryCase, context.Context, executor.Executor) (any, error)
-			}{{"Submit", workloads.BoundaryCase.Submit}, {"Map", workloads.BoundaryCase.Map}} {
-				want, wantErr := how.run(c, ctx, tp)
-				if c.ErrorKind == "" {
-					require.NoError(t, wantErr, "%s on the goroutine pool", how.name)
-				}
-				for _, pool := range pools {
-					where := how.name + " on " + pool.name
-					taken := pool.p.Stats().Submitted
-					got, err := how.run(c, ctx, pool.p)
-					switch {
-					case c.Refused != "":
-						require.ErrorIs(t, err, procpool.ErrNotPortable, where)
-						assert.EqualError(t, err, c.Refused, where)
-						assert.Equal(t, taken, pool.p.Stats().Submitted, "%s: nothing is taken", where)
-					case c.ErrorKind != "":
-						proctest.SameError(t, c.ErrorKind, where, wantErr, err)
-					default:
-						require.NoError(t, err, where)
-						proctest.SameValue(t, c.Name, where, want, got)
-					}
-				}
-			}
-		})
-	}
+	proctest.SameAcrossTheBoundary(t, tp, procpool.ErrNotPortable,
+		proctest.Named{Name: "procpool", Ex: pipes}, proctest.Named{Name: "goplugin", Ex: plugins})
 }
 
 // TestATaskChangesItsOwnCopy: a task that writes into the map it was given writes into
