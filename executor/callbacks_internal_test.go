@@ -17,7 +17,10 @@ func TestWaitRemovesItsCallbacks(t *testing.T) {
 		}
 	}
 	f.mu.Lock()
-	n := len(f.callbacks)
+	n := 0
+	if f.watchers != nil {
+		n = len(f.watchers.callbacks)
+	}
 	f.mu.Unlock()
 	if n != 0 {
 		t.Fatalf("after 1000 Waits and AsCompleteds that gave up: %d callbacks left; want 0", n)

@@ -11,14 +11,28 @@ import (
 // use. Futures are created by [Submit] (and by backends' own submit helpers); the zero
 // Future is not usable.
 type Future[T any] struct {
-	mu        sync.Mutex
-	lc        lifecycle     // its final state is published under mu, read without it
-	done      chan struct{} // made on first wait; closedChan if done before anyone waited
-	val       T
-	err       error
+	mu       sync.Mutex
+	lc       lifecycle     // its final state is published under mu, read without it
+	done     chan struct{} // made on first wait; closedChan if done before anyone waited
+	val      T
+	err      error
+	watchers *watchers[T] // made for the first callback or ctx watch; under mu
+	spin     *spinWait    // how Result waits before it parks, for a backend.Spinner; or nil
+}
+
+// watchers are who a Future tells when it is done, besides its channel: kept apart, and
+// made only when needed, so that a Future is small for the many that have none.
+type watchers[T any] struct {
 	callbacks []*callback[T]
 	stop      func() bool // stops the watch on the submit ctx
-	spin      *spinWait   // how Result waits before it parks, for a backend.Spinner; or nil
+}
+
+// watchersLocked returns f's watchers, made if need be. f.mu is held.
+func (f *Future[T]) watchersLocked() *watchers[T] {
+	if f.watchers == nil {
+		f.watchers = &watchers[T]{}
+	}
+	return f.watchers
 }
 
 // callback is a done callback; fn is nil once removed.
@@ -69,10 +83,10 @@ func (f *Future[T]) Done() <-chan struct{} {
 // not done yet: its resolver waits for mu and closes the channel made here.
 func (f *Future[T]) doneLocked() chan struct{} {
 	if f.done == nil {
-		if State(f.lc.raw()).done() {
-			f.done = closedChan
-		} else {
+		if f.lc.watch() {
 			f.done = make(chan struct{})
+		} else {
+			f.done = closedChan
 		}
 	}
 	return f.done
@@ -107,9 +121,10 @@ func (f *Future[T]) AddDoneCallback(fn func(*Future[T])) { f.onDone(fn) }
 // so that polling a long task with short waits does not grow its list without bound.
 func (f *Future[T]) onDone(fn func(*Future[T])) (remove func()) {
 	f.mu.Lock()
-	if !State(f.lc.raw()).done() { // resolving: its resolver takes the list under mu
+	if f.lc.watch() { // its resolver, even one resolving now, takes the list under mu
 		cb := &callback[T]{fn}
-		f.callbacks = append(f.callbacks, cb)
+		w := f.watchersLocked()
+		w.callbacks = append(w.callbacks, cb)
 		f.mu.Unlock()
 		return func() { f.removeCallback(cb) }
 	}
@@ -121,10 +136,9 @@ func (f *Future[T]) onDone(fn func(*Future[T])) (remove func()) {
 func (f *Future[T]) removeCallback(cb *callback[T]) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	for i, c := range f.callbacks {
-		if c == cb {
-			f.callbacks = slices.Delete(f.callbacks, i, i+1)
-			return
+	if w := f.watchers; w != nil {
+		if i := slices.Index(w.callbacks, cb); i >= 0 {
+			w.callbacks = slices.Delete(w.callbacks, i, i+1)
 		}
 	}
 }
@@ -138,8 +152,9 @@ func (f *Future[T]) runCallback(fn func(*Future[T])) {
 	fn(f)
 }
 
-// The transitions are lifecycle's; resolve publishes the outcome under mu, with which
-// Done and AddDoneCallback agree on whether to wait.
+// The transitions are lifecycle's. Done, AddDoneCallback and the ctx watch mark the task
+// watched under mu; resolve then publishes the outcome under mu too, so that they agree
+// on whether to wait.
 
 // start moves a pending future to Running.
 func (f *Future[T]) start() bool { return f.lc.start() }
@@ -165,8 +180,12 @@ func (f *Future[T]) complete(v T, err error) bool {
 }
 
 // resolve publishes the outcome that this goroutine, holding the claim, wrote into val
-// and err, and then tells everyone waiting.
+// and err, and then tells everyone waiting: with one compare-and-swap when nobody
+// watches the task, under mu when someone does.
 func (f *Future[T]) resolve(s State) {
+	if f.lc.publishUnwatched(s) {
+		return
+	}
 	f.mu.Lock()
 	f.lc.publish(s)
 	if f.done == nil {
@@ -174,13 +193,16 @@ func (f *Future[T]) resolve(s State) {
 	} else {
 		close(f.done)
 	}
-	callbacks, stop := f.callbacks, f.stop
-	f.callbacks, f.stop = nil, nil
+	w := f.watchers
+	f.watchers = nil
 	f.mu.Unlock()
-	if stop != nil {
-		stop()
+	if w == nil {
+		return
 	}
-	for _, cb := range callbacks {
+	if w.stop != nil {
+		w.stop()
+	}
+	for _, cb := range w.callbacks {
 		f.runCallback(cb.fn)
 	}
 }

@@ -16,8 +16,9 @@ import (
 // [ErrQueueFull], [ErrPoolBroken], [ErrUnknownFunc] for a zero Func, or ctx's error when
 // ctx ended before the task was queued.
 //
-// On a goroutine pool Submit costs two allocations (the Future and its done channel) when
-// ctx cannot be cancelled; the benchmarks in package threadpool measure its time.
+// Submit costs one allocation, the Future (with the task), when ctx cannot be cancelled; a
+// Result that has to park makes the Future's done channel. The benchmarks in package
+// threadpool measure its time.
 func Submit[In, Out any](ctx context.Context, ex Executor, f Func[In, Out], in In) (*Future[Out], error) {
 	if f.fn == nil {
 		return nil, fmt.Errorf("%w: Submit of a zero Func (not made by Register)", ErrUnknownFunc)
@@ -72,12 +73,12 @@ func (c *call[In, Out]) watch() {
 	ctx := c.ctx
 	stop := context.AfterFunc(ctx, func() { c.discard(cancelled(ctx.Err())) })
 	c.mu.Lock() // the func may have run already
-	if State(c.lc.raw()).done() {
+	if !c.lc.watch() {
 		c.mu.Unlock()
 		stop()
 		return
 	}
-	c.stop = stop
+	c.watchersLocked().stop = stop
 	c.mu.Unlock()
 }
 
