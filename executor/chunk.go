@@ -20,7 +20,8 @@ type chunk[In, Out any] struct {
 	ins       []In
 	outs      []Out
 	items     []mapItem[In, Out]
-	bound     sync.Once // items know their chunk and place: see bind
+	gate      atomic.Uint32 // whether the chunk runs whole or item by item: see split
+	bound     sync.Once     // the chunk was split
 	errMu     sync.Mutex
 	errs      []error // the items' errors, made at the first: most chunks have none
 	remaining atomic.Int32
@@ -44,16 +45,45 @@ func (c *chunk[In, Out]) seal() {
 	c.remaining.Store(int32(n))
 }
 
-// bind tells each item its chunk and place, which it needs to serve as a Task on its
-// own. A chunk that a backend runs whole (Start, then Finish) never needs it, and so
-// skips a store per item; whatever hands items out one by one, or resolves them one by
-// one, binds them first.
-func (c *chunk[In, Out]) bind() {
+// A chunk that a backend runs whole, Start and then Finish, keeps its items' states for
+// them: its gate moves from open to whole to done with one compare-and-swap each, and the
+// items' own lifecycles stay untouched, which saves two compare-and-swaps per item.
+// Whatever hands the items out or resolves them one by one splits the chunk first.
+const (
+	gateOpen  = iota // not started: every item is pending
+	gateWhole        // Start took every item: they run as one
+	gateDone         // Finish resolved every item at once
+	gateSplit        // each item's lifecycle says where it stands
+)
+
+// split gives each item its chunk and place, which it needs to serve as a Task on its
+// own, and the state that the chunk kept for it while whole; the items' lifecycles say
+// where each stands from then on.
+func (c *chunk[In, Out]) split() {
 	c.bound.Do(func() {
 		for i := range c.items {
 			c.items[i].c, c.items[i].i = c, int32(i)
 		}
+		for {
+			g := c.gate.Load()
+			switch g {
+			case gateWhole:
+				c.publishAll(Running)
+			case gateDone:
+				c.publishAll(Finished)
+			}
+			if g == gateDone || c.gate.CompareAndSwap(g, gateSplit) {
+				return
+			}
+		}
 	})
+}
+
+// publishAll sets every item's lifecycle to s, for split.
+func (c *chunk[In, Out]) publishAll(s State) {
+	for i := range c.items {
+		c.items[i].lc.publish(s)
+	}
 }
 
 // noteStart records when a backend starts the chunk (or its first item), for Map's
@@ -109,6 +139,10 @@ func (c *chunk[In, Out]) Start() bool {
 		default:
 		}
 	}
+	if c.gate.CompareAndSwap(gateOpen, gateWhole) {
+		return true
+	}
+	c.split()
 	started := false
 	for i := range c.items {
 		if c.items[i].lc.start() {
@@ -120,7 +154,7 @@ func (c *chunk[In, Out]) Start() bool {
 
 // Run runs the items one after another in this goroutine.
 func (c *chunk[In, Out]) Run(count func(error)) {
-	c.bind()
+	c.split()
 	for i := range c.items {
 		if State(c.items[i].lc.raw()) == Running {
 			c.items[i].Run(count)
@@ -131,8 +165,12 @@ func (c *chunk[In, Out]) Run(count func(error)) {
 // Finish decodes the results of every item at once. When every item is resolved already
 // (each failed), the results are not touched: the Map may be reading them.
 func (c *chunk[In, Out]) Finish(decode func(outs any) error) {
-	if c.remaining.Load() == 0 {
-		return
+	whole := c.gate.Load() == gateWhole
+	if !whole {
+		c.split()
+		if c.remaining.Load() == 0 {
+			return
+		}
 	}
 	n := len(c.outs)
 	err := decode(&c.outs)
@@ -144,6 +182,11 @@ func (c *chunk[In, Out]) Finish(decode func(outs any) error) {
 		c.Fail(err)
 		return
 	}
+	if whole && c.gate.CompareAndSwap(gateWhole, gateDone) {
+		c.itemsDone(int32(n))
+		return
+	}
+	c.split()
 	settled := int32(0)
 	for i := range c.items {
 		lc := &c.items[i].lc
@@ -158,19 +201,22 @@ func (c *chunk[In, Out]) Finish(decode func(outs any) error) {
 }
 
 func (c *chunk[In, Out]) FailItem(i int, err error) {
-	c.bind()
+	c.split()
 	c.items[i].Fail(err)
 }
 
 func (c *chunk[In, Out]) Fail(err error) {
-	c.bind()
+	c.split()
 	for i := range c.items {
 		c.items[i].Fail(err)
 	}
 }
 
 func (c *chunk[In, Out]) Discard(cause error) bool {
-	c.bind()
+	if g := c.gate.Load(); g == gateWhole || g == gateDone { // started: too late
+		return false
+	}
+	c.split()
 	any := false
 	for i := range c.items {
 		if c.items[i].Discard(cause) {
@@ -181,7 +227,7 @@ func (c *chunk[In, Out]) Discard(cause error) bool {
 }
 
 func (c *chunk[In, Out]) Items() []backend.Task {
-	c.bind()
+	c.split()
 	tasks := make([]backend.Task, len(c.items))
 	for i := range c.items {
 		tasks[i] = &c.items[i]

@@ -174,7 +174,7 @@ func (m *mapRun[In, Out]) dispatch(c *chunk[In, Out]) {
 		}
 		return
 	}
-	c.bind() // its items go out one by one
+	c.split() // its items go out one by one
 	if len(c.items) == 1 || m.batcher == nil {
 		for i := range c.items {
 			if err := m.ex.Execute(m.ctx, &c.items[i]); err != nil {
