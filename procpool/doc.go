@@ -135,8 +135,8 @@
 // its own task's answer ([Pool.Await]), so the worker runs on the processor the waiter
 // leaves free and wakes it there, with no other thread between them, and the tasks it so
 // resolves run their done callbacks in its goroutine; Map(square) per item on 2 workers
-// (BenchmarkMapSquare) about 10 µs with Chunk(1) and 0.1–0.13 µs with Chunk(1024) or with
-// no Chunk option, where Map sizes its chunks; a 1 MiB []byte there and back
+// (BenchmarkMapSquare) about 10 µs with Chunk(1), 0.09–0.1 µs with Chunk(1024) and
+// 0.06–0.07 µs with no Chunk option, where Map sizes its chunks; a 1 MiB []byte there and back
 // (BenchmarkEcho1MiB) about 1.5–2 times the raw pipe's (BenchmarkRawPipe1MiB); New with 2
 // workers to the first result (BenchmarkNewToFirstResult) about 5 ms; about 1.2 MiB of
 // private memory per idle worker when two share the binary's pages
