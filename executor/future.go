@@ -12,8 +12,8 @@ import (
 // Future is not usable.
 type Future[T any] struct {
 	mu       sync.Mutex
-	lc       lifecycle     // its final state is published under mu, read without it
-	done     chan struct{} // made on first wait; closedChan if done before anyone waited
+	lc       lifecycle     // read without mu; a watched task's final state is published under it
+	done     chan struct{} // made on first wait, under mu; closedChan if done before anyone waited
 	val      T
 	err      error
 	watchers *watchers[T] // made for the first callback or ctx watch; under mu
@@ -35,7 +35,8 @@ func (f *Future[T]) watchersLocked() *watchers[T] {
 	return f.watchers
 }
 
-// callback is a done callback; fn is nil once removed.
+// callback is a done callback, held by pointer so that whoever added it can find it to
+// remove it.
 type callback[T any] struct{ fn func(*Future[T]) }
 
 // closedChan stands in for a Future's done channel when it finished before anyone asked
