@@ -243,7 +243,9 @@ func TestStatsTimeAMapChunkTogether(t *testing.T) {
 	assert.EqualValues(t, 4, wait.Count)
 	assert.GreaterOrEqual(t, run.Sum, 8*time.Millisecond, "the chunk's run time is the sum of its tasks'")
 	assert.Less(t, run.Sum, 8*time.Millisecond+time.Second)
-	// Each task counts the mean, about 2 ms: all four in one bucket, (1ms, 2ms] or
-	// (2ms, 5ms], where timing each task alone would put the 1 ms and 3 ms ones apart.
-	assert.True(t, run.Counts[10] == 4 || run.Counts[11] == 4, "Counts = %v", run.Counts)
+	// Each task counts the mean, 2 ms or more when sleeps overshoot on a loaded machine:
+	// all four in one bucket from (1ms, 2ms] up, where timing each task alone would put
+	// the 1 ms and 3 ms ones apart.
+	i := slices.Index(run.Counts[:], 4)
+	assert.True(t, i >= 10, "Counts = %v: want all four in one bucket above 1 ms", run.Counts)
 }
