@@ -18,11 +18,25 @@ import (
 
 // Pool is a goroutine pool. Make one with [New]; it is safe for concurrent use.
 type Pool struct {
+	// Read for every task, written seldom: on cache lines that the counters written for
+	// every task do not share.
 	cfg    config
 	labels context.Context // carries the pool's pprof labels; its workers' base ctx
+	// halt is read by workers before each task: running, cancelling or broken.
+	halt atomic.Int32
+	// The direct path (direct.go): the ring, nil when the queue is bounded or has a
+	// timeout; whether the path is open; whether a Resize shrank the pool, which makes
+	// busy workers plan under the lock. direct and shrinking change under mu.
+	ring      *ring
+	direct    atomic.Bool
+	shrinking atomic.Bool
+
+	_      [64]byte
+	fastIn atomic.Uint64 // the tasks that took the direct path
+	_      [56]byte
 
 	mu      sync.Mutex
-	queue   *fifo.Queue[item] // tasks waiting for a worker, weighed by their size
+	queue   *fifo.Queue[item] // tasks waiting for a worker behind the ring, weighed by their size
 	idle    int               // workers waiting on handoff that no task has claimed yet
 	workers int               // live workers
 	closed  bool              // Shutdown was called
@@ -31,8 +45,11 @@ type Pool struct {
 	drained chan struct{}     // closed when closed and no worker is left
 	exited  chan struct{}     // closed and replaced when a worker exits
 	leaving int               // workers told to exit by a shrink (Resize, idle) not yet gone
-	expiry  *time.Timer       // WithQueueTimeout's timer, for the oldest queued item
-	armed   bool              // expiry is set
+	// quitting counts the workers leaving a closed or broken pool, which look into no
+	// queue again.
+	quitting int
+	expiry   *time.Timer // WithQueueTimeout's timer, for the oldest queued item
+	armed    bool        // expiry is set
 
 	// handoff carries tasks to idle workers. Each send is matched by a claim on idle
 	// made under mu, so it never blocks; its capacity is the worker maximum. A Resize
@@ -40,12 +57,10 @@ type Pool struct {
 	// waiting workers then look for the new one.
 	handoff chan item
 
-	// halt is read by workers before each task: running, cancelling or broken.
-	halt atomic.Int32
-
-	submitted    uint64               // under mu
+	submitted    uint64               // on the locked path; under mu
 	live         map[*worker]struct{} // each live worker, for its tally; under mu
 	retired      executor.Stats       // the tallies of workers gone, under mu
+	retiredTaken uint64               // and the tasks they took from the ring
 	retiredFuncs timing.Funcs         // and their timings
 	shared       tally                // for tasks resolved outside any worker
 }
@@ -82,6 +97,9 @@ func New(opts ...Option) (*Pool, error) {
 		handoff: make(chan item, cfg.maxWorkers),
 		live:    make(map[*worker]struct{}),
 	}
+	if cfg.queueSize < 0 && cfg.queueTimeout == 0 {
+		p.ring = newRing(ringSize)
+	}
 	return p, nil
 }
 
@@ -115,15 +133,18 @@ func (p *Pool) take(ctx context.Context, it item) error {
 }
 
 func (p *Pool) enqueue(ctx context.Context, it item) error {
+	if queued, err := p.tryDirect(it); queued {
+		return err
+	}
 	p.mu.Lock()
 	for {
 		switch {
 		case p.closed:
-			p.mu.Unlock()
+			p.unlock()
 			return executor.ErrShutdown
 		case p.broken != nil:
 			err := p.broken
-			p.mu.Unlock()
+			p.unlock()
 			return err
 		case p.idle > 0:
 			p.idle--
@@ -133,11 +154,11 @@ func (p *Pool) enqueue(ctx context.Context, it item) error {
 		case p.cfg.queueSize < 0 || p.queue.Len() < p.cfg.queueSize:
 			p.pushLocked(it)
 		case p.cfg.nonBlocking:
-			p.mu.Unlock()
+			p.unlock()
 			return executor.ErrQueueFull
 		default:
 			if err := p.room.Wait(ctx, &p.mu); err != nil {
-				p.mu.Unlock()
+				p.unlock()
 				return err
 			}
 			if p.cfg.queueTimeout > 0 { // its time in the queue starts when it enters it
@@ -146,7 +167,7 @@ func (p *Pool) enqueue(ctx context.Context, it item) error {
 			continue
 		}
 		p.submitted += uint64(it.size())
-		p.mu.Unlock()
+		p.unlock()
 		return nil
 	}
 }
@@ -161,9 +182,11 @@ func (p *Pool) breakPool(w *worker, cause error, first item) {
 		p.broken = fmt.Errorf("%w: threadpool %s: initializer: %w", executor.ErrPoolBroken, p.cfg.name, cause)
 		p.halt.Store(haltBroken)
 	}
-	queued := p.queue.TakeAll()
+	w.quitting = true // it exits when it has failed these
+	p.quitting++
+	queued := p.takeAllLocked()
 	p.wakeSubmittersLocked()
-	p.mu.Unlock()
+	p.unlock()
 	p.cfg.logger.Error("threadpool: initializer failed; pool is broken", "pool", p.cfg.name, "err", cause)
 	for _, it := range append(queued, first) {
 		w.runItem(it) // fails each task: halt is set
@@ -182,7 +205,7 @@ func (p *Pool) resolveHalted(c *tally, t backend.Task) bool {
 	case haltBroken:
 		p.mu.Lock()
 		err := p.broken
-		p.mu.Unlock()
+		p.unlock()
 		t.Fail(err)
 		c.failed.Add(1)
 		return true

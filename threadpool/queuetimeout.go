@@ -55,7 +55,7 @@ func (p *Pool) expire() {
 		p.wakeSubmittersLocked()
 	}
 	p.armLocked(now)
-	p.mu.Unlock()
+	p.unlock()
 	for _, it := range expired {
 		for _, t := range it.tasks() {
 			// Counted before its waiters wake; one cancelled meanwhile by its Future is

@@ -22,11 +22,11 @@ func (p *Pool) Resize(ctx context.Context, n int) error {
 	p.mu.Lock()
 	switch {
 	case p.closed:
-		p.mu.Unlock()
+		p.unlock()
 		return executor.ErrShutdown
 	case p.broken != nil:
 		err := p.broken
-		p.mu.Unlock()
+		p.unlock()
 		return err
 	}
 	p.cfg.logger.Debug("threadpool: resize", "pool", p.cfg.name, "from", p.cfg.maxWorkers, "to", n)
@@ -37,14 +37,12 @@ func (p *Pool) Resize(ctx context.Context, n int) error {
 		p.handoff = make(chan item, n)
 		close(old) // its waiting workers take the new one (worker.rehandoff)
 	}
-	popped := false
-	for p.workers < n && p.queue.Len() > 0 {
-		it, _ := p.queue.Pop()
+	for p.workers < n {
+		it, ok := p.popLocked(&p.shared)
+		if !ok {
+			break
+		}
 		p.startWorkerLocked(it)
-		popped = true
-	}
-	if popped {
-		p.wakeSubmittersLocked()
 	}
 	for p.workers-p.leaving > n && p.idle > 0 {
 		p.idle--
@@ -55,10 +53,10 @@ func (p *Pool) Resize(ctx context.Context, n int) error {
 	if p.inWorkerLocked(goid.Current()) {
 		self = 1
 	}
-	defer p.mu.Unlock()
+	defer p.unlock()
 	for p.workers > p.cfg.maxWorkers+self {
 		exited := p.exited
-		p.mu.Unlock()
+		p.unlock()
 		select {
 		case <-exited:
 		case <-ctx.Done():
@@ -71,12 +69,14 @@ func (p *Pool) Resize(ctx context.Context, n int) error {
 }
 
 // rehandoff is called when w's handoff was closed: it takes the pool's new one, which a
-// Resize made, and reports false if the pool is closed instead.
+// Resize made, and reports false if the pool is closed instead; w, which nobody claimed,
+// then leaves the idle workers.
 func (w *worker) rehandoff() bool {
 	p := w.p
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	if p.closed {
+		p.idle--
 		return false
 	}
 	w.handoff = p.handoff
@@ -89,7 +89,7 @@ func (w *worker) rehandoff() bool {
 func (w *worker) idleExpired() bool {
 	p := w.p
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	if p.idle > 0 && p.workers-p.leaving > p.cfg.minWorkers { // nobody claimed a worker
 		p.idle--
 		p.leaving++

@@ -23,11 +23,11 @@ func (p *Pool) awaitOthers(ctx context.Context) error {
 	for {
 		p.mu.Lock()
 		if p.workers <= 1 {
-			p.mu.Unlock()
+			p.unlock()
 			return nil
 		}
 		exited := p.exited
-		p.mu.Unlock()
+		p.unlock()
 		select {
 		case <-exited:
 		case <-ctx.Done():

@@ -27,9 +27,9 @@ func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) er
 			close(p.drained)
 		}
 		p.cfg.logger.Debug("threadpool: shutting down", "pool", p.cfg.name,
-			"queued", p.queue.Weight(), "cancelPending", cfg.CancelPending)
+			"queued", p.queuedLocked(), "cancelPending", cfg.CancelPending)
 	}
-	p.mu.Unlock()
+	p.unlock()
 	if cfg.CancelPending {
 		p.cancelQueued()
 	}
@@ -53,8 +53,8 @@ func (p *Pool) Shutdown(ctx context.Context, opts ...executor.ShutdownOption) er
 func (p *Pool) cancelQueued() {
 	p.halt.CompareAndSwap(haltNone, haltCancel)
 	p.mu.Lock()
-	queued := p.queue.TakeAll()
-	p.mu.Unlock()
+	queued := p.takeAllLocked()
+	p.unlock()
 	for _, it := range queued {
 		for _, t := range it.tasks() {
 			p.resolveHalted(&p.shared, t) // discards t: halt is set

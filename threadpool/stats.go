@@ -12,6 +12,7 @@ import (
 type tally struct {
 	running                      atomic.Int64
 	completed, failed, cancelled atomic.Uint64
+	taken                        atomic.Uint64 // tasks taken from the pool's ring
 }
 
 // addTo adds t's figures to s.
@@ -25,9 +26,9 @@ func (t *tally) addTo(s *executor.Stats) {
 // Stats implements [executor.Executor].
 func (p *Pool) Stats() executor.Stats {
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	s := p.retired
-	s.Submitted, s.Queued, s.Workers = p.submitted, p.queue.Weight(), p.workers
+	s.Submitted, s.Queued, s.Workers = p.submitted+p.fastIn.Load(), p.queuedLocked(), p.workers
 	for w := range p.live {
 		w.addTo(&s)
 	}

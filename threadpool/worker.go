@@ -30,6 +30,7 @@ type worker struct {
 	clocks                  // its tasks' timings and pprof labels
 	handoff  chan item      // for stepWait: the pool's handoff when it was planned
 	leaving  bool           // counted in the pool's leaving: a shrink stops it
+	quitting bool           // counted in the pool's quitting: the pool is closed
 	_        [64]byte
 }
 
@@ -198,24 +199,37 @@ func (w *worker) outcome(err error) {
 // handoff (counted idle from now on), or exit when the pool is closed.
 func (w *worker) plan() {
 	p := w.p
+	if !p.shrinking.Load() { // the direct path: the ring's next item, without the lock
+		if it, ok := p.popRing(&w.tally); ok {
+			w.step, w.nextItem = stepRun, it
+			return
+		}
+	}
 	p.mu.Lock()
-	defer p.mu.Unlock()
+	defer p.unlock()
 	if p.workers-p.leaving > p.cfg.maxWorkers { // a Resize shrank the pool: leave
 		w.leaving = true
 		p.leaving++
 		w.step = stepExit
 		return
 	}
-	if it, ok := p.queue.Pop(); ok {
-		p.wakeSubmittersLocked()
+	if it, ok := p.popLocked(&w.tally); ok {
 		w.step, w.nextItem = stepRun, it
 		return
 	}
 	if p.closed {
+		w.quitting = true
+		p.quitting++
 		w.step = stepExit
 		return
 	}
 	p.idle++
+	p.publishLocked() // closes the direct path, then looks into the ring: see direct.go
+	if it, ok := p.popRing(&w.tally); ok {
+		p.idle--
+		w.step, w.nextItem = stepRun, it
+		return
+	}
 	w.step, w.handoff = stepWait, p.handoff
 	w.idle()
 }
@@ -264,6 +278,10 @@ func (w *worker) exit() {
 	p := w.p
 	p.mu.Lock()
 	w.addTo(&p.retired)
+	p.retiredTaken += w.taken.Load()
+	if w.quitting {
+		p.quitting--
+	}
 	p.retiredFuncs.Absorb(&w.funcs)
 	delete(p.live, w)
 	p.workers--
@@ -275,5 +293,5 @@ func (w *worker) exit() {
 	}
 	close(p.exited)
 	p.exited = make(chan struct{})
-	p.mu.Unlock()
+	p.unlock()
 }

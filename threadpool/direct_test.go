@@ -1,0 +1,136 @@
+package threadpool_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/threadpool"
+)
+
+// The direct path (direct.go): while every worker is busy, Submit queues without the
+// pool's lock and workers take from that queue without it too. These tests stress the
+// moments when the path closes under a Submit.
+
+// TestDirectPathCountsItsQueue: tasks queued behind busy workers count in Stats as queued
+// and submitted, beyond the ring's room too, and leave the counts as they run.
+func TestDirectPathCountsItsQueue(t *testing.T) {
+	p := newPool(t, threadpool.WithMaxWorkers(2))
+	l := newLatch(2)
+	held := []*executor.Future[int]{l.hold(t, p), l.hold(t, p)}
+	l.waitStarted(2)
+	ctx := context.Background()
+	var futs []*executor.Future[int]
+	for i := range 300 { // more than the ring holds: the rest waits in the FIFO
+		f, err := executor.Submit(ctx, p, square, i)
+		require.NoError(t, err)
+		futs = append(futs, f)
+	}
+	s := p.Stats()
+	assert.Equal(t, 300, s.Queued, "queued behind two busy workers")
+	assert.Equal(t, uint64(302), s.Submitted)
+	close(l.release)
+	for i, f := range append(futs, held...) {
+		_, err := f.Result(ctx)
+		require.NoError(t, err, "task %d", i)
+	}
+	for i, f := range futs {
+		v, _ := f.Result(ctx)
+		require.Equal(t, i*i, v, "task %d", i)
+	}
+	s = p.Stats()
+	assert.Equal(t, 0, s.Queued)
+	assert.Equal(t, uint64(302), s.Completed)
+}
+
+// TestDirectPathLosesNoTaskAsWorkersGoIdle: submitters racing with workers that run out
+// of work and go idle: every task runs, none waits in the queue beside an idle worker.
+func TestDirectPathLosesNoTaskAsWorkersGoIdle(t *testing.T) {
+	p := newPool(t, threadpool.WithMaxWorkers(2))
+	ctx := context.Background()
+	for round := range 300 {
+		var wg sync.WaitGroup
+		for range 3 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := range 1 + round%7 {
+					f, err := executor.Submit(ctx, p, square, i)
+					if !assert.NoError(t, err) {
+						return
+					}
+					wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+					_, err = f.Result(wctx)
+					cancel()
+					if !assert.NoError(t, err, "round %d: a task was left waiting", round) {
+						return
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if t.Failed() {
+			return
+		}
+	}
+}
+
+// TestDirectPathRacesShutdown: Submits racing with Shutdown are either refused with
+// ErrShutdown or taken and then resolved, run or cancelled, exactly once; Shutdown
+// returns and no goroutine is left.
+func TestDirectPathRacesShutdown(t *testing.T) {
+	ctx := context.Background()
+	for round := range 100 {
+		p, err := threadpool.New(threadpool.WithMaxWorkers(2))
+		require.NoError(t, err)
+		var futs sync.Map
+		var wg sync.WaitGroup
+		for g := range 3 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for i := 0; ; i++ {
+					f, err := executor.Submit(ctx, p, square, i)
+					if errors.Is(err, executor.ErrShutdown) {
+						return
+					}
+					if !assert.NoError(t, err) {
+						return
+					}
+					futs.Store([2]int{g, i}, f)
+				}
+			}()
+		}
+		time.Sleep(time.Duration(round%5) * 100 * time.Microsecond)
+		var opts []executor.ShutdownOption
+		if round%2 == 1 {
+			opts = append(opts, executor.CancelPending())
+		}
+		sctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		require.NoError(t, p.Shutdown(sctx, opts...), "round %d", round)
+		cancel()
+		wg.Wait()
+		futs.Range(func(k, v any) bool {
+			f := v.(*executor.Future[int])
+			wctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			defer cancel()
+			_, err := f.Result(wctx)
+			if errors.Is(err, context.DeadlineExceeded) {
+				t.Fatalf("round %d: task %v never resolved", round, k)
+			}
+			if err != nil && !errors.Is(err, executor.ErrCancelled) {
+				t.Fatalf("round %d: task %v: %v", round, k, err)
+			}
+			return true
+		})
+		s := p.Stats()
+		assert.Equal(t, s.Submitted, s.Completed+s.Failed+s.Cancelled, "round %d: %+v", round, s)
+		assert.Zero(t, s.Queued, "round %d", round)
+	}
+}
