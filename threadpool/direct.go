@@ -57,11 +57,11 @@ func (p *Pool) tryDirect(it item) (queued bool, err error) {
 	if testHookDirect != nil {
 		testHookDirect()
 	}
-	n := uint64(it.size())
-	p.fastIn.Add(n) // before the push, so that Stats never sees it taken and not queued
 	if !p.ring.push(it) {
-		p.fastIn.Add(-n)
 		return false, nil
+	}
+	if it.batch != nil { // the ring counts items; a batch's other tasks count here
+		p.fastExtra.Add(uint64(len(*it.batch) - 1))
 	}
 	if !p.direct.Load() { // closed while it went in
 		return true, p.kick(it)
@@ -90,7 +90,7 @@ func (p *Pool) kick(own item) error {
 		}
 		switch {
 		case stopped && it.same(own): // not taken after all: Submit says why
-			p.submitted -= uint64(own.size()) // Stats' Submitted counts fastIn too
+			p.submitted -= uint64(own.size()) // Stats' Submitted counts the ring's too
 			err = executor.ErrShutdown
 			if p.broken != nil {
 				err = p.broken
@@ -155,7 +155,16 @@ func (p *Pool) queuedLocked() int {
 	for w := range p.live {
 		out += w.taken.Load()
 	}
-	return p.queue.Weight() + max(0, int(p.fastIn.Load()-out)) // a Submit may be pushing
+	return p.queue.Weight() + max(0, int(p.directIn()-out)) // a batch's extra may be on its way
+}
+
+// directIn returns the number of tasks that took the direct path: the items pushed into
+// the ring, and the tasks of its batches beyond their first.
+func (p *Pool) directIn() uint64 {
+	if p.ring == nil {
+		return 0
+	}
+	return p.ring.tail.Load() + p.fastExtra.Load()
 }
 
 // same reports whether it and o are the same item.

@@ -3,6 +3,7 @@ package threadpool_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -18,14 +19,25 @@ import (
 // pool's lock and workers take from that queue without it too. These tests stress the
 // moments when the path closes under a Submit.
 
-// TestDirectPathCountsItsQueue: tasks queued behind busy workers count in Stats as queued
-// and submitted, beyond the ring's room too, and leave the counts as they run.
+// TestDirectPathCountsItsQueue: tasks and Map chunks queued behind busy workers count in
+// Stats as queued and submitted, task by task, beyond the ring's room too, and leave the
+// counts as they run.
 func TestDirectPathCountsItsQueue(t *testing.T) {
 	p := newPool(t, threadpool.WithMaxWorkers(2))
 	l := newLatch(2)
 	held := []*executor.Future[int]{l.hold(t, p), l.hold(t, p)}
 	l.waitStarted(2)
 	ctx := context.Background()
+	mapped := make(chan int)
+	go func() { // 4 chunks of 16: the ring holds each as one item
+		n := 0
+		for _, err := range executor.Map(ctx, p, square, slices.Values(make([]int, 64)), executor.Chunk(16), executor.Window(64)) {
+			assert.NoError(t, err)
+			n++
+		}
+		mapped <- n
+	}()
+	require.Eventually(t, func() bool { return p.Stats().Queued == 64 }, 5*time.Second, time.Millisecond)
 	var futs []*executor.Future[int]
 	for i := range 300 { // more than the ring holds: the rest waits in the FIFO
 		f, err := executor.Submit(ctx, p, square, i)
@@ -33,8 +45,8 @@ func TestDirectPathCountsItsQueue(t *testing.T) {
 		futs = append(futs, f)
 	}
 	s := p.Stats()
-	assert.Equal(t, 300, s.Queued, "queued behind two busy workers")
-	assert.Equal(t, uint64(302), s.Submitted)
+	assert.Equal(t, 364, s.Queued, "queued behind two busy workers")
+	assert.Equal(t, uint64(366), s.Submitted)
 	close(l.release)
 	for i, f := range append(futs, held...) {
 		_, err := f.Result(ctx)
@@ -44,9 +56,10 @@ func TestDirectPathCountsItsQueue(t *testing.T) {
 		v, _ := f.Result(ctx)
 		require.Equal(t, i*i, v, "task %d", i)
 	}
+	assert.Equal(t, 64, <-mapped)
 	s = p.Stats()
 	assert.Equal(t, 0, s.Queued)
-	assert.Equal(t, uint64(302), s.Completed)
+	assert.Equal(t, uint64(366), s.Completed)
 }
 
 // TestDirectPathLosesNoTaskAsWorkersGoIdle: submitters racing with workers that run out

@@ -31,9 +31,9 @@ type Pool struct {
 	direct    atomic.Bool
 	shrinking atomic.Bool
 
-	_      [64]byte
-	fastIn atomic.Uint64 // the tasks that took the direct path
-	_      [56]byte
+	_         [64]byte
+	fastExtra atomic.Uint64 // the tasks of batches that took the direct path, beyond the first
+	_         [56]byte
 
 	mu      sync.Mutex
 	queue   *fifo.Queue[item] // tasks waiting for a worker behind the ring, weighed by their size

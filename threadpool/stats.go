@@ -28,7 +28,7 @@ func (p *Pool) Stats() executor.Stats {
 	p.mu.Lock()
 	defer p.unlock()
 	s := p.retired
-	s.Submitted, s.Queued, s.Workers = p.submitted+p.fastIn.Load(), p.queuedLocked(), p.workers
+	s.Submitted, s.Queued, s.Workers = p.submitted+p.directIn(), p.queuedLocked(), p.workers
 	for w := range p.live {
 		w.addTo(&s)
 	}
