@@ -27,8 +27,10 @@ func TestDirectPathCountsItsQueue(t *testing.T) {
 	l := newLatch(2)
 	held := []*executor.Future[int]{l.hold(t, p), l.hold(t, p)}
 	l.waitStarted(2)
+	release := sync.OnceFunc(func() { close(l.release) })
+	t.Cleanup(release) // before the pool's Close, should the test fail while they wait
 	ctx := context.Background()
-	mapped := make(chan int)
+	mapped := make(chan int, 1)
 	go func() { // 4 chunks of 16: the ring holds each as one item
 		n := 0
 		for _, err := range executor.Map(ctx, p, square, slices.Values(make([]int, 64)), executor.Chunk(16), executor.Window(64)) {
@@ -47,7 +49,7 @@ func TestDirectPathCountsItsQueue(t *testing.T) {
 	s := p.Stats()
 	assert.Equal(t, 364, s.Queued, "queued behind two busy workers")
 	assert.Equal(t, uint64(366), s.Submitted)
-	close(l.release)
+	release()
 	for i, f := range append(futs, held...) {
 		_, err := f.Result(ctx)
 		require.NoError(t, err, "task %d", i)
