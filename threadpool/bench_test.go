@@ -20,20 +20,24 @@ var noop = executor.Register("threadpool_test.noop", func(_ context.Context, n i
 const burst = 1000
 
 // BenchmarkSubmitResult: submit a burst of no-op tasks, then collect every result.
-// ns/op is per task.
+// ns/op is per task. The bursts of deep=10000 queue more than the pool's lock-free ring
+// holds (1024): the rest waits in the FIFO behind it.
 func BenchmarkSubmitResult(b *testing.B) {
-	for _, workers := range []int{2, 1000} {
-		b.Run(fmt.Sprintf("dualpool/workers=%d", workers), func(b *testing.B) {
-			submitBursts(b, threadpool.WithMaxWorkers(workers))
+	for _, c := range []struct {
+		name           string
+		workers, burst int
+	}{{"workers=2", 2, burst}, {"workers=1000", 1000, burst}, {"workers=2,deep", 2, 10 * burst}} {
+		b.Run("dualpool/"+c.name, func(b *testing.B) {
+			submitBurstsOf(b, c.burst, threadpool.WithMaxWorkers(c.workers))
 		})
-		b.Run(fmt.Sprintf("chanpool/workers=%d", workers), func(b *testing.B) {
-			pool := newChanPool(workers)
+		b.Run("chanpool/"+c.name, func(b *testing.B) {
+			pool := newChanPool(c.workers)
 			defer pool.close()
-			results := make([]chan int, burst)
+			results := make([]chan int, c.burst)
 			b.ReportAllocs()
 			b.ResetTimer()
-			for done := 0; done < b.N; done += burst {
-				n := min(burst, b.N-done)
+			for done := 0; done < b.N; done += c.burst {
+				n := min(c.burst, b.N-done)
 				for i := range n {
 					results[i] = pool.submit(i)
 				}
@@ -191,24 +195,27 @@ func (p *chanPool) close() { close(p.jobs); p.wg.Wait() }
 
 // submitBursts times Submit and Result of no-op tasks on a pool made with opts, a burst
 // at a time; ns/op is per task.
-func submitBursts(b *testing.B, opts ...threadpool.Option) {
+func submitBursts(b *testing.B, opts ...threadpool.Option) { submitBurstsOf(b, burst, opts...) }
+
+// submitBurstsOf is submitBursts with bursts of n tasks.
+func submitBurstsOf(b *testing.B, n int, opts ...threadpool.Option) {
 	p, err := threadpool.New(opts...)
 	if err != nil {
 		b.Fatal(err)
 	}
 	defer p.Close()
 	ctx := context.Background()
-	futs := make([]*executor.Future[int], burst)
+	futs := make([]*executor.Future[int], n)
 	b.ReportAllocs()
 	b.ResetTimer()
-	for done := 0; done < b.N; done += burst {
-		n := min(burst, b.N-done)
-		for i := range n {
+	for done := 0; done < b.N; done += n {
+		k := min(n, b.N-done)
+		for i := range k {
 			if futs[i], err = executor.Submit(ctx, p, noop, i); err != nil {
 				b.Fatal(err)
 			}
 		}
-		for i := range n {
+		for i := range k {
 			if v, err := futs[i].Result(ctx); v != i || err != nil {
 				b.Fatalf("Result() = %d, %v; want %d, <nil>", v, err, i)
 			}

@@ -18,16 +18,17 @@ import "github.com/dualpool/dualpool/executor"
 // and does what the locked path would have done) when it closed meanwhile. At least one
 // of them sees the other, so no task waits in the ring beside an idle worker.
 
-// ringSize is the ring's capacity in items: a burst beyond it takes the locked path to
-// the FIFO, and the direct path reopens when the FIFO is empty again.
-const ringSize = 256
+// ringSize is the ring's capacity in items (48 KiB, made when the direct path first
+// opens): a queue deeper than that waits in the FIFO behind it, on the locked path, and
+// the direct path reopens when the FIFO is empty again.
+const ringSize = 1024
 
 // testHookDirect, when set by a test, runs between a Submit's look at direct and its push.
 var testHookDirect func()
 
 // directLocked reports whether the direct path may be open now. p.mu is held.
 func (p *Pool) directLocked() bool {
-	return p.ring != nil && !p.closed && p.broken == nil && p.idle == 0 &&
+	return p.ringable && !p.closed && p.broken == nil && p.idle == 0 &&
 		p.workers-p.leaving == p.cfg.maxWorkers && p.queue.Len() == 0
 }
 
@@ -41,6 +42,9 @@ func (p *Pool) unlock() {
 // publishLocked sets direct and shrinking from the pool's state. p.mu is held.
 func (p *Pool) publishLocked() {
 	if d := p.directLocked(); p.direct.Load() != d {
+		if d && p.ring.Load() == nil {
+			p.ring.Store(newRing(ringSize))
+		}
 		p.direct.Store(d)
 	}
 	if s := p.workers-p.leaving > p.cfg.maxWorkers; p.shrinking.Load() != s {
@@ -57,7 +61,7 @@ func (p *Pool) tryDirect(it item) (queued bool, err error) {
 	if testHookDirect != nil {
 		testHookDirect()
 	}
-	if !p.ring.push(it) {
+	if !p.ring.Load().push(it) { // made before direct opened
 		return false, nil
 	}
 	if it.batch != nil { // the ring counts items; a batch's other tasks count here
@@ -113,10 +117,11 @@ func (p *Pool) kick(own item) error {
 
 // popRing takes the item at the front of the ring, if any, counting its tasks in c.
 func (p *Pool) popRing(c *tally) (item, bool) {
-	if p.ring == nil {
+	r := p.ring.Load()
+	if r == nil {
 		return item{}, false
 	}
-	it, ok := p.ring.pop()
+	it, ok := r.pop()
 	if ok {
 		c.taken.Add(uint64(it.size()))
 	}
@@ -124,16 +129,32 @@ func (p *Pool) popRing(c *tally) (item, bool) {
 }
 
 // popLocked takes the item at the front of the queue: the ring's, then the FIFO's,
-// counting it in c. p.mu is held.
+// counting it in c. When it takes from the FIFO it moves what fits of the rest into the
+// ring, where the workers take it without the lock: a queue deeper than the ring then
+// costs the lock to its submitters only. p.mu is held.
 func (p *Pool) popLocked(c *tally) (item, bool) {
 	if it, ok := p.popRing(c); ok {
 		return it, true
 	}
 	it, ok := p.queue.Pop()
-	if ok {
-		p.wakeSubmittersLocked()
+	if !ok {
+		return item{}, false
 	}
-	return it, ok
+	if r := p.ring.Load(); r != nil && !p.closed {
+		for {
+			next, ok := p.queue.Peek()
+			if !ok || !r.push(next) {
+				break
+			}
+			p.queue.Pop()
+			p.submitted -= uint64(next.size()) // Stats count it with the ring's now
+			if next.batch != nil {
+				p.fastExtra.Add(uint64(len(*next.batch) - 1))
+			}
+		}
+	}
+	p.wakeSubmittersLocked()
+	return it, true
 }
 
 // takeAllLocked empties the queue and returns its items, oldest first. p.mu is held.
@@ -161,10 +182,11 @@ func (p *Pool) queuedLocked() int {
 // directIn returns the number of tasks that took the direct path: the items pushed into
 // the ring, and the tasks of its batches beyond their first.
 func (p *Pool) directIn() uint64 {
-	if p.ring == nil {
+	r := p.ring.Load()
+	if r == nil {
 		return 0
 	}
-	return p.ring.tail.Load() + p.fastExtra.Load()
+	return r.tail.Load() + p.fastExtra.Load()
 }
 
 // same reports whether it and o are the same item.

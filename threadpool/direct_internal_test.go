@@ -82,3 +82,42 @@ func waitFor(t *testing.T, cond func() bool, what string) {
 		}
 	}
 }
+
+// TestRingIsMadeWhenTheDirectPathOpens: a pool that never has every worker busy, or whose
+// queue is bounded, never pays for the ring.
+func TestRingIsMadeWhenTheDirectPathOpens(t *testing.T) {
+	ctx := context.Background()
+	for _, c := range []struct {
+		name string
+		opts []Option
+		busy bool // every worker busy with nothing queued: the direct path opens
+		want bool
+	}{
+		{"idle workers", []Option{WithMaxWorkers(2)}, false, false},
+		{"busy workers", []Option{WithMaxWorkers(2)}, true, true},
+		{"bounded queue", []Option{WithMaxWorkers(2), WithQueueSize(4)}, true, false},
+		{"queue timeout", []Option{WithMaxWorkers(2), WithQueueTimeout(time.Minute)}, true, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p, err := New(c.opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer p.Close()
+			release := make(chan struct{})
+			n := 1
+			if c.busy {
+				n = 2
+			}
+			for range n {
+				if _, err := Go(ctx, p, func(context.Context) (int, error) { <-release; return 0, nil }); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if got := p.ring.Load() != nil; got != c.want {
+				t.Errorf("ring made: %v; want %v", got, c.want)
+			}
+			close(release)
+		})
+	}
+}

@@ -41,14 +41,14 @@ func TestDirectPathCountsItsQueue(t *testing.T) {
 	}()
 	require.Eventually(t, func() bool { return p.Stats().Queued == 64 }, 5*time.Second, time.Millisecond)
 	var futs []*executor.Future[int]
-	for i := range 300 { // more than the ring holds: the rest waits in the FIFO
+	for i := range 1100 { // more than the ring's 1024 hold with the chunks: the rest waits in the FIFO
 		f, err := executor.Submit(ctx, p, square, i)
 		require.NoError(t, err)
 		futs = append(futs, f)
 	}
 	s := p.Stats()
-	assert.Equal(t, 364, s.Queued, "queued behind two busy workers")
-	assert.Equal(t, uint64(366), s.Submitted)
+	assert.Equal(t, 1164, s.Queued, "queued behind two busy workers")
+	assert.Equal(t, uint64(1166), s.Submitted)
 	release()
 	for i, f := range append(futs, held...) {
 		_, err := f.Result(ctx)
@@ -61,7 +61,8 @@ func TestDirectPathCountsItsQueue(t *testing.T) {
 	assert.Equal(t, 64, <-mapped)
 	s = p.Stats()
 	assert.Equal(t, 0, s.Queued)
-	assert.Equal(t, uint64(366), s.Completed)
+	assert.Equal(t, uint64(1166), s.Completed)
+	assert.Equal(t, uint64(1166), s.Submitted, "the FIFO's tasks moved into the ring count once")
 }
 
 // TestDirectPathLosesNoTaskAsWorkersGoIdle: submitters racing with workers that run out

@@ -24,10 +24,12 @@ type Pool struct {
 	labels context.Context // carries the pool's pprof labels; its workers' base ctx
 	// halt is read by workers before each task: running, cancelling or broken.
 	halt atomic.Int32
-	// The direct path (direct.go): the ring, nil when the queue is bounded or has a
-	// timeout; whether the path is open; whether a Resize shrank the pool, which makes
-	// busy workers plan under the lock. direct and shrinking change under mu.
-	ring      *ring
+	// The direct path (direct.go): whether the pool may have one (its queue is unbounded
+	// and without a timeout); the ring, made when the path first opens; whether the path
+	// is open; whether a Resize shrank the pool, which makes busy workers plan under the
+	// lock. ring, direct and shrinking change under mu.
+	ringable  bool
+	ring      atomic.Pointer[ring]
 	direct    atomic.Bool
 	shrinking atomic.Bool
 
@@ -97,9 +99,7 @@ func New(opts ...Option) (*Pool, error) {
 		handoff: make(chan item, cfg.maxWorkers),
 		live:    make(map[*worker]struct{}),
 	}
-	if cfg.queueSize < 0 && cfg.queueTimeout == 0 {
-		p.ring = newRing(ringSize)
-	}
+	p.ringable = cfg.queueSize < 0 && cfg.queueTimeout == 0
 	return p, nil
 }
 
