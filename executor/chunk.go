@@ -182,11 +182,13 @@ func (c *chunk[In, Out]) Finish(decode func(outs any) error) {
 		c.Fail(err)
 		return
 	}
-	if whole && c.gate.CompareAndSwap(gateWhole, gateDone) {
-		c.itemsDone(int32(n))
-		return
+	if whole {
+		if c.gate.CompareAndSwap(gateWhole, gateDone) {
+			c.itemsDone(int32(n))
+			return
+		}
+		c.split() // split meanwhile: finish item by item
 	}
-	c.split()
 	settled := int32(0)
 	for i := range c.items {
 		lc := &c.items[i].lc

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/dualpool/dualpool/executor"
+	"github.com/dualpool/dualpool/internal/proctest"
 )
 
 // TestDirectPathKicksAnIdleWorker: a Submit that found the direct path open, while the
@@ -24,12 +25,12 @@ func TestDirectPathKicksAnIdleWorker(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { return p.direct.Load() }, "the direct path to open behind the busy worker")
+	proctest.Eventually(t, 5*time.Second, func() bool { return p.direct.Load() }, "the direct path opens behind the busy worker")
 	testHookDirect = func() {
 		testHookDirect = nil
 		close(release)
 		held.Result(ctx)
-		waitFor(t, func() bool { p.mu.Lock(); defer p.mu.Unlock(); return p.idle == 1 }, "the worker to go idle")
+		proctest.Eventually(t, 5*time.Second, func() bool { p.mu.Lock(); defer p.mu.Unlock(); return p.idle == 1 }, "the worker goes idle")
 	}
 	defer func() { testHookDirect = nil }()
 	f, err := Go(ctx, p, func(context.Context) (int, error) { return 7, nil })
@@ -56,7 +57,7 @@ func TestDirectPathRefusesAfterShutdown(t *testing.T) {
 	if _, err := Go(ctx, p, func(context.Context) (int, error) { <-release; return 0, nil }); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, func() bool { return p.direct.Load() }, "the direct path to open behind the busy worker")
+	proctest.Eventually(t, 5*time.Second, func() bool { return p.direct.Load() }, "the direct path opens behind the busy worker")
 	testHookDirect = func() {
 		testHookDirect = nil
 		close(release)
@@ -71,53 +72,5 @@ func TestDirectPathRefusesAfterShutdown(t *testing.T) {
 	}
 	if s := p.Stats(); s.Submitted != 1 || s.Queued != 0 {
 		t.Fatalf("Stats %+v; want 1 submitted, none queued", s)
-	}
-}
-
-func waitFor(t *testing.T, cond func() bool, what string) {
-	t.Helper()
-	for deadline := time.Now().Add(5 * time.Second); !cond(); time.Sleep(100 * time.Microsecond) {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-	}
-}
-
-// TestRingIsMadeWhenTheDirectPathOpens: a pool that never has every worker busy, or whose
-// queue is bounded, never pays for the ring.
-func TestRingIsMadeWhenTheDirectPathOpens(t *testing.T) {
-	ctx := context.Background()
-	for _, c := range []struct {
-		name string
-		opts []Option
-		busy bool // every worker busy with nothing queued: the direct path opens
-		want bool
-	}{
-		{"idle workers", []Option{WithMaxWorkers(2)}, false, false},
-		{"busy workers", []Option{WithMaxWorkers(2)}, true, true},
-		{"bounded queue", []Option{WithMaxWorkers(2), WithQueueSize(4)}, true, false},
-		{"queue timeout", []Option{WithMaxWorkers(2), WithQueueTimeout(time.Minute)}, true, false},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			p, err := New(c.opts...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer p.Close()
-			release := make(chan struct{})
-			n := 1
-			if c.busy {
-				n = 2
-			}
-			for range n {
-				if _, err := Go(ctx, p, func(context.Context) (int, error) { <-release; return 0, nil }); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if got := p.ring.Load() != nil; got != c.want {
-				t.Errorf("ring made: %v; want %v", got, c.want)
-			}
-			close(release)
-		})
 	}
 }
