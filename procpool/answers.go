@@ -21,7 +21,9 @@ func (w *worker) readAnswers() error {
 			}
 		}
 	}
+	var y yielder
 	for {
+		y.maybe()
 		read := w.framesRead.Load()
 		waitReadable(w.answerFd, -1)
 		w.rd.Lock()

@@ -28,6 +28,7 @@ func (p *Pool) Await(t backend.Task, done func() bool) bool {
 		return false
 	}
 	defer w.rd.Unlock()
+	w.yield.maybe()
 	deadline := time.Now().Add(awaitFor)
 	fresh := w.readErr == nil
 	for !done() && w.readErr == nil && w.cur.Load() != nil {

@@ -66,7 +66,9 @@ func (s *server) serveTasks() int {
 // loop holds the reader role: it reads frames, and runs the units it reads. It returns
 // when another goroutine took the role over while it ran a unit.
 func (s *server) loop(r *runner) {
+	var y yielder
 	for {
+		y.maybe()
 		kind, body, err := s.r.Next()
 		if err == io.EOF {
 			os.Exit(0) // the parent is gone: exit at once, whatever is running

@@ -39,6 +39,7 @@ type worker struct {
 	// framesRead counts the frames read, for the reader goroutine to tell whether a
 	// waiter read what made the pipe readable
 	framesRead atomic.Uint64
+	yield      yielder // for the waiters in Await
 
 	out     []byte              // the result being decoded
 	decode  func(ptr any) error // w.decodeOut, made once
