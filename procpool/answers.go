@@ -25,9 +25,9 @@ func (w *worker) readAnswers() error {
 	for {
 		y.maybe()
 		read := w.framesRead.Load()
-		waitReadable(w.answerFd, -1)
+		_, quiet := waitAnswer(w.answerFd, w.outputs.fds(), -1)
 		w.rd.Lock()
-		err := w.readReady(read)
+		err := w.readReady(read, quiet)
 		w.rd.Unlock()
 		if err != nil {
 			return err
@@ -38,14 +38,25 @@ func (w *worker) readAnswers() error {
 // readReady reads the frames that the pipe was found readable for; w.rd is held. When a
 // waiter (Await) has read since the pipe was polled (read is framesRead then), what it
 // left will show the pipe readable again at once, and nothing is read here: so the pipe
-// is never read without bytes in it, and never polled twice for one answer. It returns
-// why the answers ended, if they have, here or in a waiter's Await.
-func (w *worker) readReady(read uint64) error {
+// is never read without bytes in it, and never polled twice for one answer. Quiet is
+// what the poll found of the outputs (waitAnswer). It returns why the answers ended, if
+// they have, here or in a waiter's Await.
+func (w *worker) readReady(read uint64, quiet bool) error {
 	if w.readErr == nil && w.framesRead.Load() == read {
+		w.polled(quiet)
 		w.readErr = w.readFrame()
 	}
 	w.readBuffered()
 	return w.readErr
+}
+
+// polled notes what a poll that found the answer pipe readable found of the outputs;
+// w.rd is held. When they were quiet, the next frame to be read, which began in the pipe
+// when they were looked at, needs no sync of the outputs.
+func (w *worker) polled(quiet bool) {
+	if quiet && w.answers.Buffered() == 0 {
+		w.quietTo = w.framesRead.Load() + 1
+	}
 }
 
 // readBuffered reads the frames whose bytes the reader holds already, which no poll of
@@ -130,7 +141,8 @@ func (w *worker) answered(a *answer) error {
 	var next *unit
 	last := u.left.Add(-1) == 0
 	if last {
-		w.outputs.sync() // what the tasks printed comes before their results
+		// What the tasks printed comes before their results.
+		w.outputs.sync(w.framesRead.Load() <= w.quietTo)
 		w.count()
 		next = w.p.unitDone(w, u)
 		if next != nil {

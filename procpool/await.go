@@ -34,9 +34,14 @@ func (p *Pool) Await(t backend.Task, done func() bool) bool {
 	for !done() && w.readErr == nil && w.cur.Load() != nil {
 		if w.answers.Buffered() == 0 {
 			left := time.Until(deadline)
-			if left <= 0 || !waitReadable(w.answerFd, left) {
+			if left <= 0 {
 				break
 			}
+			ready, quiet := waitAnswer(w.answerFd, w.outputs.fds(), left)
+			if !ready {
+				break
+			}
+			w.polled(quiet)
 		}
 		w.readErr = w.readFrame()
 	}

@@ -18,6 +18,7 @@ import (
 type stream struct {
 	mu    sync.Mutex
 	rc    syscall.RawConn // nil: not a pipe, forwarded with plain reads and no waiting
+	fd    int32           // the pipe's descriptor, for waitAnswer (-1: unknown)
 	l     lines
 	buf   []byte
 	eof   bool
@@ -29,7 +30,8 @@ func (s *stream) start(r io.ReadCloser, sink *lineSink, keep *tail, wg *sync.Wai
 	s.l = lines{sink: sink, keep: keep}
 	if sc, ok := r.(syscall.Conn); ok && nonblockingReads {
 		if rc, err := sc.SyscallConn(); err == nil {
-			s.rc, s.buf = rc, make([]byte, 32<<10)
+			s.rc, s.buf, s.fd = rc, make([]byte, 32<<10), -1
+			rc.Control(func(fd uintptr) { s.fd = int32(fd) })
 			s.drain = func(fd uintptr) { s.drainLocked(fd) }
 		}
 	}
@@ -99,9 +101,10 @@ func (s *stream) sync() {
 	}
 }
 
-// outputs are a worker's two forwarded streams, synced together: one poll(2) tells
-// whether either pipe holds bytes that the forwarders have not taken yet, so that a round
-// trip in which the task printed nothing costs one system call for both.
+// outputs are a worker's two forwarded streams, synced together. The poll(2) that waits
+// for an answer looks at both pipes too (waitAnswer), so that a round trip in which the
+// task printed nothing costs no system call for them; otherwise one poll(2) tells whether
+// either pipe holds bytes that the forwarders have not taken yet.
 type outputs struct {
 	out, err     stream
 	fdOut        uintptr
@@ -109,8 +112,20 @@ type outputs struct {
 	poll         poller
 }
 
-// sync writes out whatever the worker wrote to either stream before it answered.
-func (o *outputs) sync() {
+// fds returns the descriptors of the two pipes for waitAnswer, or -1s when they are not
+// both pipes.
+func (o *outputs) fds() [2]int32 {
+	if o.out.rc == nil || o.err.rc == nil || o.out.fd < 0 || o.err.fd < 0 {
+		return [2]int32{-1, -1}
+	}
+	return [2]int32{o.out.fd, o.err.fd}
+}
+
+// sync writes out whatever the worker wrote to either stream before it answered. Quiet
+// says that a poll found both pipes empty once the answer was there (waitAnswer): then
+// nothing is left in them, and sync only waits for a forwarder that may still be writing
+// out what it took.
+func (o *outputs) sync(quiet bool) {
 	a, b := &o.out, &o.err
 	if a.rc == nil || b.rc == nil {
 		a.sync()
@@ -122,6 +137,7 @@ func (o *outputs) sync() {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	switch {
+	case quiet: // the locks waited for a forwarder still writing out what it took
 	case a.eof && b.eof:
 	case a.eof:
 		b.rc.Control(b.drain)

@@ -43,20 +43,39 @@ func answerFd(f *os.File) int32 {
 	return fd
 }
 
-// waitReadable waits in poll(2) until fd can be read (or has ended) or d passes (d < 0:
-// for ever), and reports whether it can.
-func waitReadable(fd int32, d time.Duration) bool {
-	fds := [1]unix.PollFd{{Fd: fd, Events: unix.POLLIN}}
+// waitAnswer waits in poll(2) until the answer pipe fd can be read (or has ended) or d
+// passes (d < 0: for ever), and reports whether it can. Given the worker's output pipes
+// (outs, or -1s), the same poll also reports them quiet when neither held a byte once
+// the answer pipe had one. A worker writes what a task prints before the task's answer,
+// and poll(2) looks at the descriptors in order, the answer pipe first: quiet therefore
+// means that the task whose answer starts in the pipe left nothing there for the
+// forwarders to read, and its result need not wait for them (see outputs.sync). While
+// only the outputs can be read, it waits for the answer pipe alone, and does not report
+// quiet.
+func waitAnswer(fd int32, outs [2]int32, d time.Duration) (ready, quiet bool) {
+	fds := [3]unix.PollFd{{Fd: fd, Events: unix.POLLIN}, {Fd: outs[0], Events: unix.POLLIN}, {Fd: outs[1], Events: unix.POLLIN}}
+	n := len(fds)
+	if outs[0] < 0 || outs[1] < 0 {
+		n = 1
+	}
 	var ts *unix.Timespec
 	if d >= 0 {
 		t := unix.NsecToTimespec(int64(d))
-		ts = &t
+		ts = &t // ppoll leaves in it the time left, for the next call
 	}
 	for {
-		n, err := unix.Ppoll(fds[:], ts, nil)
-		if err == unix.EINTR {
+		k, err := unix.Ppoll(fds[:n], ts, nil)
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err != nil:
+			return true, false // the read that follows finds out
+		case k == 0:
+			return false, false
+		case fds[0].Revents == 0: // the task prints: its answer is yet to come
+			n = 1
 			continue
 		}
-		return err != nil || n > 0 // on an error, the read that follows finds out
+		return true, n == len(fds) && fds[1].Revents == 0 && fds[2].Revents == 0
 	}
 }

@@ -16,4 +16,4 @@ func answerPipe() (r, w *os.File, err error) { return os.Pipe() }
 // answerFd: only Linux waits on answer pipes; waiters yield instead of Await.
 func answerFd(*os.File) int32 { return -1 }
 
-func waitReadable(int32, time.Duration) bool { return true }
+func waitAnswer(int32, [2]int32, time.Duration) (ready, quiet bool) { return true, false }

@@ -39,6 +39,7 @@ type worker struct {
 	// framesRead counts the frames read, for the reader goroutine to tell whether a
 	// waiter read what made the pipe readable
 	framesRead atomic.Uint64
+	quietTo    uint64  // frames up to this one need no sync of the outputs (polled)
 	yield      yielder // for the waiters in Await
 
 	out     []byte              // the result being decoded
