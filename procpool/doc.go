@@ -156,7 +156,10 @@
 // The pipes are the default [Transport]; every worker, whatever launched it, has one code
 // path. The submitting goroutine writes a task's frame itself when a worker is free; in
 // the worker, the goroutine that reads a task runs it and writes the answer; in the
-// parent, the goroutine that reads the answer resolves the Future, after one poll(2) has
-// told whether the worker printed anything that must come out first. A Map chunk crosses
+// parent, the goroutine that reads the answer resolves the Future, and the poll(2) it
+// waited in has told it whether the worker printed anything that must come out first.
+// A round trip so costs about 8 system calls in the two processes as strace -f counts
+// them, against 6 for a raw pipe's ping-pong between two Go programs
+// (benchmarks/syscalls.sh). A Map chunk crosses
 // as one frame each way, its arguments and results encoded as one slice.
 package procpool
