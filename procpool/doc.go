@@ -160,6 +160,6 @@
 // waited in has told it whether the worker printed anything that must come out first.
 // A round trip so costs about 8 system calls in the two processes as strace -f counts
 // them, against 6 for a raw pipe's ping-pong between two Go programs
-// (benchmarks/syscalls.sh). A Map chunk crosses
-// as one frame each way, its arguments and results encoded as one slice.
+// (benchmarks/syscalls.sh). A Map chunk crosses as one frame each way, its arguments and
+// results encoded as one slice.
 package procpool
